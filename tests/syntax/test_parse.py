@@ -1,0 +1,74 @@
+"""The parser: every construct of the brief, positions, and our own AST."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import brief_examples
+
+from transport.api import parse
+from transport.errors import TdagError
+from transport.source import Span
+
+
+@pytest.mark.parametrize("text", brief_examples() or [pytest.param("", marks=pytest.mark.skip)])
+def test_every_brief_example_parses(text: str) -> None:
+    document = parse(text)
+    assert document.statements
+
+
+def test_edge_forms_expand_as_dagitty_does() -> None:
+    from transport.check.context import expand_chain
+
+    document = parse("a -> b <- c\n{a b} -> {c d}\na <-> d")
+    edges = [
+        (e.tail.text, e.head.text, e.kind)
+        for chain in document.statements
+        for e in expand_chain(chain)
+    ]
+    assert edges == [
+        ("a", "b", "->"), ("c", "b", "->"),
+        ("a", "c", "->"), ("a", "d", "->"), ("b", "c", "->"), ("b", "d", "->"),
+        ("a", "d", "<->"),
+    ]
+
+
+def test_nodes_carry_their_positions() -> None:
+    document = parse("var x binary\n  shared x for gpt")
+    variable, assumption = document.statements
+    assert variable.name.span == Span(1, 5, 1, 6)
+    assert assumption.clauses[0].populations[0].span == Span(2, 16, 2, 19)
+
+
+def test_lark_tree_does_not_leak() -> None:
+    document = parse('data gpt "a.csv" experiment(x) columns { x = "c.x" }')
+    (data,) = document.statements
+
+    def walk(node: object) -> None:
+        assert type(node).__module__ in ("transport.syntax.ast", "builtins"), type(node)
+        if isinstance(node, tuple):
+            for item in node:
+                walk(item)
+        elif hasattr(node, "__dataclass_fields__"):
+            for name in node.__dataclass_fields__:
+                if name != "span":
+                    walk(getattr(node, name))
+
+    walk(data)
+
+
+def test_statement_keywords_are_reserved_but_clause_words_are_not() -> None:
+    document = parse("var effect binary\nvar because binary\neffect -> because")
+    assert [s.name.text for s in document.statements[:2]] == ["effect", "because"]
+
+
+def test_numbers_in_ranges_are_not_floats() -> None:
+    (variable,) = parse("var v ordinal(-3..3)").statements
+    (bounds,) = variable.type.args
+    assert (bounds.low.value, bounds.high.value) == (-3, 3)
+
+
+def test_all_syntax_errors_are_reported_together() -> None:
+    with pytest.raises(TdagError) as caught:
+        parse('population gpt source "x"\nvar x binary (\nvar y binary\nshared y for\nx -> y\n')
+    lines = [d.span.line for d in caught.value.diagnostics]
+    assert lines == [2, 4]

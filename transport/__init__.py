@@ -1,0 +1,47 @@
+"""transport: what LLM-agent studies say about people, under explicit sharing assumptions.
+
+The pipeline, one function per stage::
+
+    study = transport.load("study.tdag")            # parse + check
+    diagram = transport.selection_diagram(study)    # the selection diagram
+    print(transport.export_graph(study, "dot"))     # for Graphviz, dagitty, Mermaid, ...
+"""
+
+from transport.api import (
+    check_file,
+    check_source,
+    export_graph,
+    format_source,
+    import_dagitty,
+    load,
+    loads,
+    parse,
+    read_source,
+    selection_diagram,
+)
+from transport.errors import DataError, Diagnostic, TdagError, UsageError
+from transport.source import Source, Span
+from transport.study import Study
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DataError",
+    "Diagnostic",
+    "Source",
+    "Span",
+    "Study",
+    "TdagError",
+    "UsageError",
+    "__version__",
+    "check_file",
+    "check_source",
+    "export_graph",
+    "format_source",
+    "import_dagitty",
+    "load",
+    "loads",
+    "parse",
+    "read_source",
+    "selection_diagram",
+]

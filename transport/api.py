@@ -1,0 +1,102 @@
+"""The public API, one function per pipeline stage: text → document → study → diagram."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from transport.check import CheckResult, check
+from transport.errors import TdagError, UsageError
+from transport.source import Source
+from transport.study import Study
+from transport.syntax import ast
+
+
+def read_source(path: str | Path) -> Source:
+    """The file's text; UsageError when it does not exist, TdagError when not UTF-8."""
+    path = Path(path)
+    if not path.exists():
+        raise UsageError(f"file not found: {path}")
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder, not a .tdag file")
+    try:
+        return Source.from_path(path)
+    except PermissionError:
+        raise UsageError(f"cannot read {path}: permission denied") from None
+
+
+def parse(source: Source | str) -> ast.Document:
+    """The syntax tree; raises TdagError listing every syntax error."""
+    from transport.syntax.parser import parse as parse_source
+
+    return parse_source(source)
+
+
+def check_source(source: Source, path: Path | None = None) -> CheckResult:
+    """Every diagnostic for a text (syntax errors are raised as TdagError)."""
+    return check(parse(source), path)
+
+
+def check_file(path: str | Path) -> tuple[Source, CheckResult]:
+    source = read_source(path)
+    return source, check_source(source, Path(path).resolve())
+
+
+def load(path: str | Path) -> Study:
+    """The checked study in a `.tdag` file; raises TdagError if the file has errors."""
+    source, result = check_file(path)
+    if result.study is None:
+        raise TdagError(result.errors, source)
+    return result.study
+
+
+def loads(text: str, name: str = "<input>") -> Study:
+    """The checked study in a `.tdag` text."""
+    source = Source(text, name)
+    result = check_source(source)
+    if result.study is None:
+        raise TdagError(result.errors, source)
+    return result.study
+
+
+def format_source(source: Source | str) -> str:
+    """Canonical layout of a `.tdag` text, every comment kept."""
+    from transport.syntax.unparse import unparse
+
+    if isinstance(source, str):
+        source = Source(source)
+    return unparse(parse(source), source.text)
+
+
+def selection_diagram(study: Study):
+    """The study's selection diagram (a value; see transport.graph.diagram)."""
+    from transport.graph.diagram import selection_diagram as build
+
+    return build(study)
+
+
+def export_graph(study: Study, fmt: str = "dot", source: str | None = None) -> str:
+    """The selection diagram in `fmt` (dot, dagitty, json, graphml, mermaid), for one source
+    or for all."""
+    from transport.graph.export import FORMATS, export
+
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown graph format '{fmt}'; choose one of {', '.join(FORMATS)}")
+    diagram = selection_diagram(study)
+    if source is not None:
+        if source not in diagram.sources:
+            from transport.errors import did_you_mean
+
+            hint = did_you_mean(source, diagram.sources)
+            raise UsageError(
+                f"'{source}' is not a source population of this study"
+                + (f"; {hint}" if hint else f" (sources: {', '.join(diagram.sources)})")
+            )
+        diagram = diagram.for_source(source)
+    return export(diagram, study, fmt)
+
+
+def import_dagitty(text: str, origin: str = "a dagitty model") -> str:
+    """A `.tdag` skeleton from a dagitty model."""
+    from transport.graph.dagitty import dagitty_to_tdag
+
+    return dagitty_to_tdag(text, origin)

@@ -1,0 +1,81 @@
+"""Warnings about what the query depends on: undeclared mechanisms, an effect that
+cannot exist because the outcome does not descend from the treatment."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from transport.check.context import Context
+from transport.check.diagnostics import warning
+from transport.check.rules_assumptions import declarations
+from transport.check.rules_query import roles
+from transport.errors import Diagnostic
+from transport.graph.algorithms import ancestors_without_incoming, descendants
+from transport.study import Mechanism, VariableMechanism, confounder
+
+
+def query_names(ctx: Context) -> tuple[str, str] | None:
+    """(treatment, outcome) from the estimate statement, or from the roles when it is absent."""
+    if ctx.queries:
+        query = ctx.queries[0]
+        return query.treatment.text, query.outcome.text
+    treatments, outcomes = roles(ctx, "treatment"), roles(ctx, "outcome")
+    if len(treatments) == 1 and len(outcomes) == 1:
+        return treatments[0].name.text, outcomes[0].name.text
+    return None
+
+
+def relevant_mechanisms(
+    directed: set[tuple[str, str]], bidirected: set[tuple[str, str]], treatment: str, outcome: str
+) -> list[Mechanism]:
+    """Mechanisms that P*(outcome | do(treatment)) depends on: every ancestor of the outcome
+    once the treatment's incoming edges are cut, and the confounders that touch them."""
+    ancestors = ancestors_without_incoming(directed, outcome, treatment) - {treatment}
+    found: list[Mechanism] = [VariableMechanism(v) for v in sorted(ancestors)]
+    for a, b in sorted(bidirected):
+        if (a in ancestors) or (b in ancestors):
+            found.append(confounder(a, b))
+    return found
+
+
+def check_coverage(ctx: Context) -> Iterator[Diagnostic]:
+    names = query_names(ctx)
+    if names is None or any(n not in ctx.variables for n in names):
+        return
+    treatment, outcome = names
+    directed, bidirected = ctx.directed_pairs(), ctx.bidirected_pairs()
+    if outcome not in descendants(directed, treatment):
+        decl = ctx.variables[outcome]
+        yield warning(
+            "W105",
+            f"'{outcome}' does not descend from '{treatment}': the graph says the effect is zero",
+            ctx.queries[0].span if ctx.queries else decl.name.span,
+            f"add the causal path from '{treatment}' to '{outcome}'",
+        )
+    declared = {(d.source, d.mechanism) for d in declarations(ctx)}
+    sources = ctx.source_names
+    edges = {e.kind: e for e in ctx.known_edges()}
+    for mechanism in relevant_mechanisms(directed, bidirected, treatment, outcome):
+        missing = [s for s in sources if (s, mechanism) not in declared]
+        if not missing:
+            continue
+        if isinstance(mechanism, VariableMechanism):
+            span = ctx.variables[mechanism.variable].name.span
+            what = f"P({mechanism.variable} | parents)"
+            fix = f"shared {mechanism.variable}"
+        else:
+            pair = {mechanism.first, mechanism.second}
+            span = next(
+                (e.span for e in ctx.known_edges()
+                 if e.kind == "<->" and {e.tail.text, e.head.text} == pair),
+                edges["<->"].span,
+            )
+            what = f"the common cause behind {mechanism.describe()}"
+            fix = f"shared {mechanism.describe()}"
+        who = ", ".join(missing)
+        yield warning(
+            "W101",
+            f"no assumption about {what} for {who}: it is treated as differing",
+            span,
+            f"state it, for example: {fix} for {who} because \"...\", or differs ...",
+        )

@@ -1,0 +1,170 @@
+"""Rules about the effect of interest (`estimate`) and the fit settings (`fit`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from transport.check.context import Context
+from transport.check.diagnostics import START, error
+from transport.check.rules_assumptions import unknown_population
+from transport.check.rules_declarations import level_text
+from transport.check.rules_graph import unknown_variable
+from transport.errors import Diagnostic, did_you_mean
+from transport.syntax import ast
+
+SAMPLERS = ("pymc", "nutpie")
+_INTEGER_OPTIONS = {"chains": 1, "draws": 1, "tune": 0, "seed": 0, "cores": 1}
+
+
+def roles(ctx: Context, role: str) -> list[ast.VariableDecl]:
+    return [d for d in ctx.variables.values() if any(r.text == role for r in d.roles)]
+
+
+def check_query(ctx: Context) -> Iterator[Diagnostic]:
+    if not ctx.queries:
+        treatments, outcomes = roles(ctx, "treatment"), roles(ctx, "outcome")
+        if len(treatments) == 1 and len(outcomes) == 1:
+            return
+        yield error(
+            "E070",
+            "no effect of interest: the file has no estimate statement"
+            + ("" if treatments or outcomes else " and no variable marked treatment/outcome"),
+            ctx.variable_decls[0].span if ctx.variable_decls else START,
+            "add a line such as: estimate effect of X on Y in human",
+        )
+        return
+    for extra in ctx.queries[1:]:
+        yield error(
+            "E077",
+            f"a study has one effect of interest; the first is on line {ctx.queries[0].span.line}",
+            extra.span,
+        )
+    query = ctx.queries[0]
+    yield from _query_names(query, ctx)
+    yield from _query_clauses(query, ctx)
+
+
+def _query_names(query: ast.QueryDecl, ctx: Context) -> Iterator[Diagnostic]:
+    for name, role in ((query.treatment, "treatment"), (query.outcome, "outcome")):
+        if name.text not in ctx.variables:
+            yield unknown_variable(name, ctx)
+            continue
+        if ctx.is_latent(name.text):
+            yield error(
+                "E071",
+                f"the {role} '{name.text}' is latent: its effect cannot be estimated",
+                name.span,
+            )
+        for other in roles(ctx, role):
+            if other.name.text != name.text:
+                yield error(
+                    "E074",
+                    f"'{other.name.text}' is marked {role}, but the estimate statement's "
+                    f"{role} is '{name.text}'",
+                    name.span,
+                    f"make them agree: mark '{name.text}' as {role} or estimate the effect "
+                    f"{'of' if role == 'treatment' else 'on'} '{other.name.text}'",
+                )
+    if query.treatment.text == query.outcome.text:
+        yield error("E072", "the treatment and the outcome are the same variable", query.span)
+
+
+def _query_clauses(query: ast.QueryDecl, ctx: Context) -> Iterator[Diagnostic]:
+    seen: set[type] = set()
+    for clause in query.clauses:
+        if type(clause) in seen:
+            word = "in" if isinstance(clause, ast.InClause) else "contrast"
+            yield error("E078", f"'{word}' is given twice", clause.span)
+        seen.add(type(clause))
+    place = next((c for c in query.clauses if isinstance(c, ast.InClause)), None)
+    if place is not None:
+        name = place.population
+        if name.text not in ctx.populations:
+            yield unknown_population(name, ctx)
+        elif ctx.populations[name.text].role.text != "target":
+            yield error(
+                "E073",
+                f"'{name.text}' is a source; the effect of interest is in the target population",
+                name.span,
+                f"write: in {ctx.target_names[0]}" if ctx.target_names else None,
+            )
+    contrast = next((c for c in query.clauses if isinstance(c, ast.ContrastClause)), None)
+    treatment = ctx.variables.get(query.treatment.text)
+    if treatment is None or treatment.type.kind.text == "latent":
+        return
+    kind = treatment.type.kind.text
+    if contrast is None:
+        if kind not in ("binary",):
+            yield error(
+                "E076",
+                f"the treatment '{query.treatment.text}' is {kind}: say which values to compare",
+                query.span,
+                "add: contrast A vs B",
+            )
+        return
+    domain = _domain(treatment)
+    for level in (contrast.treated, contrast.control):
+        if domain is not None and level_text(level) not in domain:
+            shown = ", ".join(domain) if len(domain) <= 12 else f"{domain[0]}..{domain[-1]}"
+            yield error(
+                "E075",
+                f"'{level_text(level)}' is not a value of '{query.treatment.text}' ({shown})",
+                level.span,
+                did_you_mean(level_text(level), domain),
+            )
+        elif domain is None and not isinstance(level.value, ast.Number):
+            yield error(
+                "E075",
+                f"'{query.treatment.text}' is {kind}: the contrast needs numbers",
+                level.span,
+            )
+    if level_text(contrast.treated) == level_text(contrast.control):
+        yield error("E075", "the contrast compares a value with itself", contrast.span)
+
+
+def _domain(decl: ast.VariableDecl) -> list[str] | None:
+    kind = decl.type.kind.text
+    if kind == "binary":
+        return ["1", "0"]
+    if kind == "categorical" and decl.type.args:
+        return [level_text(a) for a in decl.type.args if isinstance(a, ast.Level)]
+    if kind == "ordinal" and decl.type.args and isinstance(decl.type.args[0], ast.Range):
+        low, high = decl.type.args[0].low.value, decl.type.args[0].high.value
+        if float(low).is_integer() and float(high).is_integer() and high - low < 10_000:
+            return [str(v) for v in range(int(low), int(high) + 1)]
+    return None
+
+
+def check_fit(ctx: Context) -> Iterator[Diagnostic]:
+    for extra in ctx.fits[1:]:
+        yield error(
+            "E082", f"fit settings are already given on line {ctx.fits[0].span.line}", extra.span
+        )
+    for fit in ctx.fits[:1]:
+        seen: set[str] = set()
+        for option in fit.options:
+            key = option.key.text
+            if key in seen:
+                yield error("E080", f"'{key}' is given twice", option.span)
+            seen.add(key)
+            value = option.value
+            if key in _INTEGER_OPTIONS:
+                low = _INTEGER_OPTIONS[key]
+                if not (float(value.value).is_integer() and value.value >= low):
+                    yield error(
+                        "E081",
+                        f"{key} must be a whole number of at least {low}, not {value.text}",
+                        value.span,
+                    )
+            elif key == "sampler" and value.text not in SAMPLERS:
+                yield error(
+                    "E081",
+                    f"unknown sampler '{value.text}'",
+                    value.span,
+                    did_you_mean(value.text, SAMPLERS)
+                    or f"the samplers are: {', '.join(SAMPLERS)}",
+                )
+            elif key == "target_accept" and not 0 < value.value < 1:
+                yield error(
+                    "E081", f"target_accept must be between 0 and 1, not {value.text}", value.span
+                )

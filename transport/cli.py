@@ -1,0 +1,185 @@
+"""The `transport` command: a thin layer over the API. Exit codes: 0 success (warnings
+allowed), 1 errors in the user's file or data, 2 usage errors, 3 internal errors."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from transport.errors import DataError, TdagError, UsageError
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises UsageError instead of exiting, so main() owns the exit codes."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message}\n{self.format_usage().strip()}")
+
+
+def _print_json(value: object) -> None:
+    print(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from transport.api import check_file
+
+    reports, status = [], EXIT_OK
+    for name in args.files:
+        try:
+            source, result = check_file(name)
+            diagnostics = result.diagnostics
+        except TdagError as error:
+            source, diagnostics = error.source, error.diagnostics
+        errors = sum(d.is_error for d in diagnostics)
+        warnings = len(diagnostics) - errors
+        if errors:
+            status = EXIT_ERRORS
+        if args.format == "json":
+            reports.append({"file": str(name), "errors": errors, "warnings": warnings,
+                            "diagnostics": [d.to_json() for d in diagnostics]})
+            continue
+        for diagnostic in diagnostics:
+            print(diagnostic.render(source) + "\n")
+        verdict = "ok" if not errors else "failed"
+        print(f"{source.name}: {verdict}: {errors} error{'s' * (errors != 1)}, "
+              f"{warnings} warning{'s' * (warnings != 1)}")
+    if args.format == "json":
+        _print_json(reports[0] if len(reports) == 1 else reports)
+    return status
+
+
+def cmd_fmt(args: argparse.Namespace) -> int:
+    from transport.api import format_source, read_source
+    from transport.files import write_atomic
+
+    status = EXIT_OK
+    for name in args.files:
+        source = read_source(name)
+        formatted = format_source(source)
+        if args.stdout:
+            sys.stdout.write(formatted)
+        elif formatted != source.text:
+            if args.check:
+                print(f"{name}: would be reformatted")
+                status = EXIT_ERRORS
+            else:
+                write_atomic(Path(name), formatted)
+                print(f"{name}: reformatted")
+        elif args.check:
+            print(f"{name}: already formatted")
+    return status
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    from transport.api import export_graph, load
+
+    text = export_graph(load(args.file), args.format, args.source)
+    _emit(text, args)
+    return EXIT_OK
+
+
+def cmd_import_dagitty(args: argparse.Namespace) -> int:
+    from transport.api import import_dagitty
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(f"file not found: {path}")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is not a UTF-8 text file") from None
+    _emit(import_dagitty(text, f"the dagitty model {path.name}"), args)
+    return EXIT_OK
+
+
+def _emit(text: str, args: argparse.Namespace) -> None:
+    from transport.files import write_new
+
+    if getattr(args, "output", None):
+        write_new(Path(args.output), text, args.force)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from transport import __version__
+
+    parser = _Parser(
+        prog="transport",
+        description="Compile .tdag studies: check them, draw their selection diagrams, "
+        "and decide what LLM evidence says about people.",
+    )
+    parser.add_argument("--version", action="version", version=f"transport {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    check = commands.add_parser("check", help="report every error and warning in .tdag files")
+    check.add_argument("files", nargs="+", metavar="FILE")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.set_defaults(run=cmd_check)
+
+    fmt = commands.add_parser("fmt", help="rewrite .tdag files in canonical layout")
+    fmt.add_argument("files", nargs="+", metavar="FILE")
+    fmt.add_argument("--check", action="store_true",
+                     help="report files that would change (exit 1) without writing")
+    fmt.add_argument("--stdout", action="store_true", help="print instead of rewriting")
+    fmt.add_argument("--format", choices=("text",), default="text")
+    fmt.set_defaults(run=cmd_fmt)
+
+    graph = commands.add_parser("graph", help="write the selection diagram")
+    graph.add_argument("file", metavar="FILE")
+    graph.add_argument("--format", choices=("dot", "dagitty", "json", "graphml", "mermaid"),
+                       default="dot")
+    graph.add_argument("--source", metavar="POP", help="only this source population")
+    graph.add_argument("-o", "--output", metavar="OUT", help="write to a new file")
+    graph.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    graph.set_defaults(run=cmd_graph)
+
+    imp = commands.add_parser("import-dagitty", help="turn a dagitty model into a .tdag skeleton")
+    imp.add_argument("file", metavar="FILE")
+    imp.add_argument("-o", "--output", metavar="OUT", help="write to a new file")
+    imp.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    imp.add_argument("--format", choices=("text",), default="text")
+    imp.set_defaults(run=cmd_import_dagitty)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return its exit code. No traceback reaches the user."""
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return EXIT_USAGE
+        return args.run(args)
+    except TdagError as error:
+        print(error.render(), file=sys.stderr)
+        return EXIT_ERRORS
+    except DataError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_ERRORS
+    except UsageError as error:
+        print(f"transport: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("transport: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as error:  # an internal fault: short message unless debugging
+        if os.environ.get("TRANSPORT_DEBUG"):
+            raise
+        print(
+            f"transport: internal error: {type(error).__name__}: {error}\n"
+            "This is a bug in transport, not in your file; rerun with TRANSPORT_DEBUG=1 "
+            "for details and report it.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL

@@ -1,0 +1,136 @@
+"""The causal graph and the selection diagram, as immutable values.
+
+A selection node is a typed value (never a name prefix): it records the source population
+it belongs to and the mechanism it points at. For a `<->` pair whose common cause may
+differ, the diagram makes that latent cause explicit so the selection node can point at it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+from transport.study import ConfounderMechanism, SharingStatus, Study, VariableMechanism
+
+
+@dataclass(frozen=True, order=True)
+class LatentCause:
+    """The unmeasured common cause written `first <-> second`."""
+
+    first: str
+    second: str
+
+    @property
+    def label(self) -> str:
+        return f"U[{self.first},{self.second}]"
+
+
+@dataclass(frozen=True, order=True)
+class SelectionNode:
+    """S: the mechanism it points at may differ between `source` and the target."""
+
+    source: str
+    mechanism: VariableMechanism | ConfounderMechanism
+    status: SharingStatus
+
+    @property
+    def label(self) -> str:
+        return f"S[{self.source}:{self.mechanism.describe()}]"
+
+    @property
+    def points_at(self) -> str | LatentCause:
+        if isinstance(self.mechanism, VariableMechanism):
+            return self.mechanism.variable
+        return LatentCause(self.mechanism.first, self.mechanism.second)
+
+
+@dataclass(frozen=True)
+class CausalGraph:
+    """Variables (observed and latent), directed edges, and `<->` arcs; the same in every
+    population."""
+
+    observed: tuple[str, ...]
+    latent: tuple[str, ...]
+    directed: tuple[tuple[str, str], ...]
+    bidirected: tuple[tuple[str, str], ...]
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return self.observed + self.latent
+
+    def to_networkx(self) -> nx.DiGraph:
+        """A new DiGraph: directed edges only, `latent` flag on nodes."""
+        graph = nx.DiGraph()
+        for name in self.observed:
+            graph.add_node(name, latent=False)
+        for name in self.latent:
+            graph.add_node(name, latent=True)
+        graph.add_edges_from(self.directed)
+        return graph
+
+
+@dataclass(frozen=True)
+class SelectionDiagram:
+    """The causal graph plus, per source, a selection node at each mechanism that is not
+    shared with the target (differs, partial or undeclared)."""
+
+    graph: CausalGraph
+    target: str
+    sources: tuple[str, ...]
+    selection: tuple[SelectionNode, ...]
+
+    def for_source(self, source: str) -> SelectionDiagram:
+        """The diagram of one source against the target."""
+        if source not in self.sources:
+            raise KeyError(source)
+        kept = tuple(s for s in self.selection if s.source == source)
+        return SelectionDiagram(self.graph, self.target, (source,), kept)
+
+    def selected(self, source: str) -> frozenset[str | LatentCause]:
+        """What the source's selection nodes point at."""
+        return frozenset(s.points_at for s in self.selection if s.source == source)
+
+    def latent_causes(self) -> tuple[LatentCause, ...]:
+        """The `<->` common causes that some selection node points at."""
+        return tuple(sorted({s.points_at for s in self.selection
+                             if isinstance(s.points_at, LatentCause)}))
+
+    def to_networkx(self) -> nx.DiGraph:
+        """A new DiGraph with variables, explicit latent causes where selected, `<->` arcs
+        kept as edge pairs flagged `bidirected`, and typed selection nodes."""
+        graph = self.graph.to_networkx()
+        made = set(self.latent_causes())
+        for a, b in self.graph.bidirected:
+            cause = LatentCause(a, b)
+            if cause in made:
+                graph.add_node(cause, latent=True, kind="latent_cause")
+                graph.add_edge(cause, a)
+                graph.add_edge(cause, b)
+            else:
+                graph.add_edge(a, b, bidirected=True)
+                graph.add_edge(b, a, bidirected=True)
+        for node in self.selection:
+            graph.add_node(node, kind="selection", source=node.source)
+            graph.add_edge(node, node.points_at, selection=True)
+        return graph
+
+
+def causal_graph(study: Study) -> CausalGraph:
+    observed = tuple(v.name for v in study.variables if v.observed)
+    latent = tuple(v.name for v in study.variables if not v.observed)
+    return CausalGraph(observed, latent, study.directed, study.bidirected)
+
+
+def selection_diagram(study: Study) -> SelectionDiagram:
+    """Compile a checked study into its selection diagram (one node per non-shared
+    mechanism per source)."""
+    nodes = tuple(
+        SelectionNode(row.source, row.mechanism, row.sharing.status)
+        for row in study.assumptions
+        if not row.sharing.transports
+        and isinstance(row.mechanism, VariableMechanism | ConfounderMechanism)
+    )
+    return SelectionDiagram(
+        causal_graph(study), study.target.name, tuple(p.name for p in study.sources), nodes
+    )

@@ -1,0 +1,214 @@
+"""A checked study: the meaning of a `.tdag` file, as immutable values.
+
+Everything downstream (graphs, identification, estimation, reports) reads this, never the
+syntax tree. Names are plain strings here: the checker has already resolved them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from transport.source import Span
+
+VarKind = Literal["binary", "continuous", "count", "categorical", "ordinal", "latent"]
+SharingStatus = Literal["shared", "differs", "partial", "undeclared"]
+Role = Literal["source", "target"]
+
+VAR_KINDS: tuple[str, ...] = ("binary", "continuous", "count", "categorical", "ordinal", "latent")
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A declared variable. `levels` is its finite domain when it has one."""
+
+    name: str
+    kind: VarKind
+    label: str | None = None
+    levels: tuple[int | float | str, ...] = ()
+    is_treatment: bool = False
+    is_outcome: bool = False
+
+    @property
+    def observed(self) -> bool:
+        return self.kind != "latent"
+
+    @property
+    def discrete(self) -> bool:
+        return self.kind in ("binary", "categorical", "ordinal")
+
+
+@dataclass(frozen=True)
+class Population:
+    name: str
+    role: Role
+    label: str | None = None
+
+
+@dataclass(frozen=True, order=True)
+class VariableMechanism:
+    """P(variable | its parents)."""
+
+    variable: str
+
+    def describe(self) -> str:
+        return self.variable
+
+
+@dataclass(frozen=True, order=True)
+class ConfounderMechanism:
+    """The distribution of the unmeasured common cause written `a <-> b` (a < b)."""
+
+    first: str
+    second: str
+
+    def describe(self) -> str:
+        return f"{self.first} <-> {self.second}"
+
+
+@dataclass(frozen=True, order=True)
+class CoefficientMechanism:
+    """The coefficient of `tail` in `head`'s mechanism (parametric models only)."""
+
+    tail: str
+    head: str
+
+    def describe(self) -> str:
+        return f"{self.tail} -> {self.head}"
+
+
+Mechanism = VariableMechanism | ConfounderMechanism | CoefficientMechanism
+
+
+def confounder(a: str, b: str) -> ConfounderMechanism:
+    """The mechanism of the latent common cause of a and b, in canonical order."""
+    first, second = sorted((a, b))
+    return ConfounderMechanism(first, second)
+
+
+@dataclass(frozen=True)
+class Sharing:
+    """What the file says about one mechanism between one source and the target."""
+
+    status: SharingStatus
+    sd: float | None = None
+    because: str | None = None
+    cite: str | None = None
+    span: Span | None = field(default=None, compare=False)
+
+    @property
+    def transports(self) -> bool:
+        """True when identification may treat the mechanism as identical in both."""
+        return self.status == "shared"
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One row of the assumption table: a mechanism, a source, and how they relate."""
+
+    source: str
+    mechanism: Mechanism
+    sharing: Sharing
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """A data statement: which population, where, its design and what it measures."""
+
+    population: str
+    path: str
+    randomized: tuple[str, ...]
+    measures: tuple[str, ...]
+    columns: tuple[tuple[str, str], ...] = ()
+    span: Span | None = field(default=None, compare=False)
+
+    @property
+    def observational(self) -> bool:
+        return not self.randomized
+
+    def column_for(self, variable: str) -> str | None:
+        """The column explicitly bound to a variable, if any."""
+        return dict(self.columns).get(variable)
+
+    def design(self) -> str:
+        return f"experiment({', '.join(self.randomized)})" if self.randomized else "observational"
+
+
+@dataclass(frozen=True)
+class Query:
+    """The effect of interest: P_population(outcome | do(treatment)), with its contrast."""
+
+    treatment: str
+    outcome: str
+    population: str
+    contrast: tuple[int | float | str, int | float | str] | None = None
+
+
+@dataclass(frozen=True)
+class FitSettings:
+    chains: int = 4
+    draws: int = 1000
+    tune: int = 1000
+    seed: int | None = None
+    sampler: str = "pymc"
+    cores: int = 2
+    target_accept: float = 0.9
+
+
+@dataclass(frozen=True)
+class StudyInfo:
+    title: str | None = None
+    question: str | None = None
+    authors: tuple[str, ...] = ()
+    extra: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Study:
+    """The compiled study. `assumptions` has a row for every source and every mechanism
+    (variables and `<->` confounders), `undeclared` where the file says nothing."""
+
+    info: StudyInfo
+    populations: tuple[Population, ...]
+    variables: tuple[Variable, ...]
+    directed: tuple[tuple[str, str], ...]
+    bidirected: tuple[tuple[str, str], ...]
+    assumptions: tuple[Assumption, ...]
+    coefficients: tuple[Assumption, ...]
+    data: tuple[DataSpec, ...]
+    query: Query
+    fit: FitSettings
+    path: Path | None = None
+
+    @property
+    def target(self) -> Population:
+        return next(p for p in self.populations if p.role == "target")
+
+    @property
+    def sources(self) -> tuple[Population, ...]:
+        return tuple(p for p in self.populations if p.role == "source")
+
+    def variable(self, name: str) -> Variable:
+        for variable in self.variables:
+            if variable.name == name:
+                return variable
+        raise KeyError(name)
+
+    def parents(self, name: str) -> tuple[str, ...]:
+        return tuple(a for a, b in self.directed if b == name)
+
+    def sharing(self, source: str, mechanism: Mechanism) -> Sharing:
+        """How a mechanism relates between a source and the target (undeclared if unstated)."""
+        for row in self.assumptions + self.coefficients:
+            if row.source == source and row.mechanism == mechanism:
+                return row.sharing
+        return Sharing("undeclared")
+
+    def data_for(self, population: str) -> tuple[DataSpec, ...]:
+        return tuple(d for d in self.data if d.population == population)
+
+    @property
+    def base_dir(self) -> Path:
+        """Where relative data paths are resolved: the `.tdag` file's folder."""
+        return self.path.parent if self.path is not None else Path.cwd()

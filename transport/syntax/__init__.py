@@ -1,0 +1,1 @@
+"""Syntax: the grammar, the parser to our own AST, and the formatter."""

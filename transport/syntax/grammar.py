@@ -1,0 +1,39 @@
+"""Locate and compile the grammar file (`grammar/tdag.lark`, shipped inside the wheel)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from lark import Lark
+
+_PACKAGED = Path(__file__).resolve().parent.parent / "grammar" / "tdag.lark"
+_REPOSITORY = Path(__file__).resolve().parents[2] / "grammar" / "tdag.lark"
+
+STATEMENT_KEYWORDS = frozenset(
+    {
+        "tdag", "study", "population", "var", "shared", "differs", "partial", "data",
+        "estimate", "fit",
+    }
+)
+
+
+def grammar_path() -> Path:
+    """The grammar inside the installed package, else the repository's copy."""
+    for candidate in (_PACKAGED, _REPOSITORY):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError("the tdag grammar file is missing from this installation")
+
+
+@cache
+def parser() -> Lark:
+    """The LALR parser, built once per process."""
+    return Lark(
+        grammar_path().read_text(encoding="utf-8"),
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+        maybe_placeholders=False,
+        cache=True,
+    )

@@ -1,0 +1,230 @@
+"""The formatter: a document back to text in canonical layout, every comment kept.
+
+Layout rules: one statement per line; `because` and `cite` clauses of an assumption and the
+fields of a study block on indented lines of their own; runs of consecutive `population`,
+`var` and `data` statements aligned in columns; at most one blank line where the original
+had any. Comments inside a statement move above it; a comment after a statement's last
+token stays at the end of its last line.
+"""
+
+from __future__ import annotations
+
+from transport.syntax import ast
+
+_INDENT = "  "
+
+
+def quote(value: str) -> str:
+    """A string literal that reads back as `value`."""
+    escaped = (
+        value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    )
+    return f'"{escaped}"'
+
+
+def _level(level: ast.Level) -> str:
+    value = level.value
+    if isinstance(value, ast.Text):
+        return quote(value.value)
+    return value.text
+
+
+def _number(number: ast.Number) -> str:
+    return number.text or repr(number.value)
+
+
+def _type(var_type: ast.VarType) -> str:
+    if var_type.args is None:
+        return var_type.kind.text
+    parts = []
+    for arg in var_type.args:
+        if isinstance(arg, ast.Range):
+            parts.append(f"{_number(arg.low)}..{_number(arg.high)}")
+        else:
+            parts.append(_level(arg))
+    return f"{var_type.kind.text}({', '.join(parts)})"
+
+
+def _names(names: tuple[ast.Name, ...]) -> str:
+    return ", ".join(n.text for n in names)
+
+
+def _mechanism(ref: ast.MechanismRef) -> str:
+    if ref.arrow is None:
+        return ref.first.text
+    return f"{ref.first.text} {ref.arrow.text} {ref.second.text}"
+
+
+def _group(group: ast.NodeGroup) -> str:
+    if group.braced:
+        return "{" + " ".join(n.text for n in group.names) + "}"
+    return group.names[0].text
+
+
+def _data_clause(clause: ast.DataClause) -> str:
+    if isinstance(clause, ast.ExperimentClause):
+        return f"experiment({_names(clause.variables)})"
+    if isinstance(clause, ast.ObservationalClause):
+        return "observational"
+    if isinstance(clause, ast.MeasuresClause):
+        return f"measures({_names(clause.variables)})"
+    bindings = ", ".join(f"{b.variable.text} = {quote(b.column.value)}" for b in clause.bindings)
+    return "columns { " + bindings + " }" if bindings else "columns {}"
+
+
+def cells(statement: ast.Statement) -> list[str]:
+    """A single-line statement as columns (the first few are aligned within a run)."""
+    if isinstance(statement, ast.PopulationDecl):
+        out = ["population", statement.name.text, statement.role.text]
+        return out + ([quote(statement.label.value)] if statement.label else [])
+    if isinstance(statement, ast.VariableDecl):
+        out = ["var", statement.name.text, _type(statement.type)]
+        if statement.label:
+            out.append(quote(statement.label.value))
+        return out + [r.text for r in statement.roles]
+    if isinstance(statement, ast.DataDecl):
+        out = ["data", statement.population.text, quote(statement.path.value)]
+        return out + [_data_clause(c) for c in statement.clauses]
+    raise TypeError(type(statement).__name__)
+
+
+_ALIGNED = {ast.PopulationDecl: 3, ast.VariableDecl: 3, ast.DataDecl: 3}
+
+
+def render(statement: ast.Statement, widths: list[int] | None = None) -> list[str]:
+    """The statement's lines in canonical layout."""
+    if type(statement) in _ALIGNED:
+        parts = cells(statement)
+        if widths:
+            parts = [
+                p.ljust(widths[i]) if i < len(widths) and i + 1 < len(parts) else p
+                for i, p in enumerate(parts)
+            ]
+        return [" ".join(parts)]
+    if isinstance(statement, ast.Version):
+        return [f"tdag {_number(statement.number)}"]
+    if isinstance(statement, ast.StudyDecl):
+        head = f"study {quote(statement.title.value)}"
+        if statement.fields is None:
+            return [head]
+        body = [f"{_INDENT}{f.key.text} {quote(f.value.value)}" for f in statement.fields]
+        return [head + " {", *body, "}"]
+    if isinstance(statement, ast.EdgeChain):
+        text = _group(statement.groups[0])
+        for arrow, group in zip(statement.arrows, statement.groups[1:], strict=True):
+            text += f" {arrow.text} {_group(group)}"
+        return [text]
+    if isinstance(statement, ast.AssumptionDecl):
+        lines = [f"{statement.kind.text} {', '.join(_mechanism(m) for m in statement.mechanisms)}"]
+        for clause in statement.clauses:
+            if isinstance(clause, ast.BecauseClause):
+                lines.append(f"{_INDENT}because {quote(clause.reason.value)}")
+            elif isinstance(clause, ast.CiteClause):
+                lines.append(f"{_INDENT}cite {quote(clause.citation.value)}")
+            elif isinstance(clause, ast.SdClause):
+                lines[-1] += f" sd {_number(clause.sd)}"
+            else:
+                lines[-1] += f" for {_names(clause.populations)}"
+        return lines
+    if isinstance(statement, ast.QueryDecl):
+        text = f"estimate effect of {statement.treatment.text} on {statement.outcome.text}"
+        for clause in statement.clauses:
+            if isinstance(clause, ast.InClause):
+                text += f" in {clause.population.text}"
+            else:
+                text += f" contrast {_level(clause.treated)} vs {_level(clause.control)}"
+        return [text]
+    if isinstance(statement, ast.FitDecl):
+        options = "".join(
+            f" {o.key.text} {o.value.text if isinstance(o.value, ast.Name) else _number(o.value)}"
+            for o in statement.options
+        )
+        return [f"fit{options}"]
+    raise TypeError(type(statement).__name__)
+
+
+def _blank_between(lines: list[str], after: int, before: int) -> bool:
+    """Did the original have an empty line strictly between lines `after` and `before`?"""
+    return any(not lines[i - 1].strip() for i in range(after + 1, before) if 0 < i <= len(lines))
+
+
+def unparse(document: ast.Document, original: str = "") -> str:
+    """Canonical text for a document. `original` (the text it was parsed from) supplies
+    where blank lines were; without it, none are kept."""
+    source_lines = original.split("\n") if original else []
+    statements = list(document.statements)
+    leading: list[list[ast.Comment]] = [[] for _ in statements]
+    trailing: list[ast.Comment | None] = [None for _ in statements]
+    tail: list[ast.Comment] = []
+    ordered = sorted(document.comments, key=lambda c: (c.span.line, c.span.column))
+    index = 0
+    for comment in ordered:
+        while index < len(statements) and statements[index].span.end_line < comment.span.line:
+            index += 1
+        owner = None
+        k = index
+        while k < len(statements) and statements[k].span.end_line == comment.span.line:
+            if statements[k].span.end_column <= comment.span.column:
+                owner = k
+            k += 1
+        if owner is not None:
+            trailing[owner] = comment
+        elif index == len(statements):
+            tail.append(comment)
+        else:
+            leading[index].append(comment)
+
+    # Elements in output order: (first original line, last original line, rendered lines).
+    elements: list[tuple[int, int, list[str], int]] = []
+    runs = _alignment(statements, leading, source_lines)
+    for i, statement in enumerate(statements):
+        for comment in leading[i]:
+            elements.append((comment.span.line, comment.span.line, [comment.text], -1))
+        lines = render(statement, runs[i])
+        if trailing[i] is not None:
+            lines[-1] += f"  {trailing[i].text}"
+        elements.append((statement.span.line, statement.span.end_line, lines, i))
+    for comment in tail:
+        elements.append((comment.span.line, comment.span.line, [comment.text], -1))
+
+    out: list[str] = []
+    previous_end = None
+    for first, last, lines, _ in elements:
+        if previous_end is not None and source_lines and _blank_between(
+            source_lines, previous_end, first
+        ):
+            out.append("")
+        out.extend(lines)
+        previous_end = last
+    return "\n".join(out) + "\n" if out else ""
+
+
+def _alignment(
+    statements: list[ast.Statement], leading: list[list[ast.Comment]], source_lines: list[str]
+) -> list[list[int] | None]:
+    """Column widths for each statement that belongs to an aligned run, else None."""
+    widths: list[list[int] | None] = [None] * len(statements)
+    i = 0
+    while i < len(statements):
+        kind = type(statements[i])
+        if kind not in _ALIGNED:
+            i += 1
+            continue
+        j = i + 1
+        while (
+            j < len(statements)
+            and type(statements[j]) is kind
+            and not leading[j]
+            and not _blank_between(
+                source_lines, statements[j - 1].span.end_line, statements[j].span.line
+            )
+        ):
+            j += 1
+        rows = [cells(s) for s in statements[i:j]]
+        columns = _ALIGNED[kind]
+        run_widths = [max(len(r[c]) for r in rows if len(r) > c + 1) if any(
+            len(r) > c + 1 for r in rows) else 0 for c in range(columns)]
+        for k in range(i, j):
+            widths[k] = run_widths
+        i = j
+    return widths
