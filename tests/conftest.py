@@ -1,22 +1,9 @@
-"""Shared fixtures: the repository's examples and the language brief's examples."""
+"""Fixtures shared by every test folder."""
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = sorted(ROOT.glob("examples/*/study.tdag"))
-BRIEF = ROOT.parent / "shared" / "design" / "language.md"
-
-
-def brief_examples() -> list[str]:
-    """The ```-fenced examples of the language brief (empty when it is not beside the repo)."""
-    if not BRIEF.is_file():
-        return []
-    return re.findall(r"```\n(.*?)```", BRIEF.read_text(encoding="utf-8"), re.S)
+from shared_fixtures import brief_examples
 
 
 @pytest.fixture

@@ -95,6 +95,15 @@ def export_graph(study: Study, fmt: str = "dot", source: str | None = None) -> s
     return export(diagram, study, fmt)
 
 
+def identify(study: Study):
+    """Is the study's target effect transportable from what its data statements provide?
+    Returns an Identification (status, estimand, uses, witness, suggestions, trace)."""
+    from transport.identify import identify as run
+    from transport.identify.from_study import problem_from_study
+
+    return run(problem_from_study(study))
+
+
 def import_dagitty(text: str, origin: str = "a dagitty model") -> str:
     """A `.tdag` skeleton from a dagitty model."""
     from transport.graph.dagitty import dagitty_to_tdag

@@ -84,6 +84,22 @@ def cmd_graph(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_identify(args: argparse.Namespace) -> int:
+    from transport.api import identify, load
+    from transport.render.identification import identification_text
+
+    study = load(args.file)
+    result = identify(study)
+    if args.format == "json":
+        _print_json(result.to_json())
+    elif args.format == "latex":
+        print(result.to_json()["estimand"]["latex"] if result.estimand is not None
+              else f"% not {result.status.replace('_', ' ')}: {result.witness or ''}".rstrip())
+    else:
+        print(identification_text(study, result))
+    return EXIT_OK
+
+
 def cmd_import_dagitty(args: argparse.Namespace) -> int:
     from transport.api import import_dagitty
 
@@ -141,12 +157,20 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("--force", action="store_true", help="replace OUT if it exists")
     graph.set_defaults(run=cmd_graph)
 
+    ident = commands.add_parser(
+        "identify", help="is the target effect transportable? the formula, or why not"
+    )
+    ident.add_argument("file", metavar="FILE")
+    ident.add_argument("--format", choices=("text", "json", "latex"), default="text")
+    ident.set_defaults(run=cmd_identify)
+
     imp = commands.add_parser("import-dagitty", help="turn a dagitty model into a .tdag skeleton")
     imp.add_argument("file", metavar="FILE")
     imp.add_argument("-o", "--output", metavar="OUT", help="write to a new file")
     imp.add_argument("--force", action="store_true", help="replace OUT if it exists")
     imp.add_argument("--format", choices=("text",), default="text")
     imp.set_defaults(run=cmd_import_dagitty)
+    parser.commands = commands.choices
     return parser
 
 
@@ -154,10 +178,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit code. No traceback reaches the user."""
     try:
         parser = build_parser()
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
         if args.command is None:
-            parser.print_help()
-            return EXIT_USAGE
+            raise UsageError(f"no command given\n{parser.format_usage().strip()}")
+        if extra:
+            command = parser.commands[args.command]
+            raise UsageError(
+                f"unrecognized arguments: {' '.join(extra)}\n{command.format_usage().strip()}"
+            )
         return args.run(args)
     except TdagError as error:
         print(error.render(), file=sys.stderr)

@@ -59,7 +59,9 @@ class Diagnostic:
         else:
             width = max(1, len(text) - start)
         width = max(1, min(width, max(1, len(text) - start)))
-        shown = text.expandtabs(1)
+        shown = "".join(
+            " " if ch == "\t" else ("\ufffd" if ch < " " or ch == "\x7f" else ch) for ch in text
+        )
         lines = [head, f" {gutter} | {shown}", f" {pad} | {' ' * start}{'^' * width}"]
         if self.hint:
             lines.append(f" {pad} = help: {self.hint}")

@@ -47,7 +47,8 @@ class Source:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+            line_start = data.rfind(b"\n", 0, exc.start) + 1
+            column = len(data[line_start : exc.start].decode("utf-8", errors="replace")) + 1
             raise TdagError(
                 [
                     Diagnostic(
@@ -58,7 +59,7 @@ class Source:
                         hint="save the file as UTF-8",
                     )
                 ],
-                Source("", str(path)),
+                Source(data.decode("utf-8", errors="replace"), str(path)),
             ) from None
         return cls(text, str(path))
 

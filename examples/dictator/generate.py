@@ -6,8 +6,12 @@ A dictator game: the participant splits $10 between themself and an anonymous re
 chooses the share to give away (in steps of 5 cents on the dollar, so 0.00, 0.05, ..., 1.00).
 The treatment is social information about the norm (Krupka & Weber 2009): before deciding,
 half the participants read "most people in your position give about half". Two LLMs play
-the game as personas on a balanced grid of age group x gender x income; a human sample from
-an online participant pool plays it too, the norm message randomized there as well.
+the game as personas on a balanced grid of age group x gender x income, the message
+randomized. No person has played the game: of the target population, an online participant
+pool, there is only a demographic profile (age group, gender, income tercile) of 600
+members. The script simulates the pool's games too, so that the structural model is
+complete, but writes only the profile; the human effect can only be learned by transporting
+the gpt experiment to the pool's persona distribution.
 
 Structural causal model
 -----------------------
@@ -15,7 +19,8 @@ Structural causal model
     gender    ~ P_pop(gender)                            differs
     income    ~ P_pop(income | age_group)                differs    (1 low, 2 middle, 3 high)
     altruism  ~ Normal(0, 0.10)                          latent, shared
-    norm_info ~ Bernoulli(1/2)                           randomized everywhere
+    norm_info ~ Bernoulli(1/2)                           randomized (LLM runs; the pool's
+                                                         simulated, unrecorded games)
     share_given = round_to_0.05( clip(g, 0, 1) ),  g = mu + altruism + e,  e ~ Normal(0, 0.12)
         mu = 0.24 + a[age_group] + b[gender] - 0.03 (income - 2)
              + norm_info * (0.10 + c[age_group] + d[gender])
@@ -31,10 +36,12 @@ Structural causal model
 The norm message moves the young (who give little) most: the human pool is mostly young,
 the persona grid is not, so the naive LLM effect is too small for people.
 
-The script writes data/gpt_games.csv, data/llama_games.csv, data/human_games.csv and
-truth.json, and prints the true human effect (exact: the mean of the rounded, clipped
-normal is summed in closed form over the 18 persona cells) and the naive effect of taking
-each LLM's effect as is. Running it again reproduces the files byte for byte.
+The script writes data/gpt_games.csv, data/llama_games.csv, data/human_survey.csv (the
+pool's demographic profile only) and truth.json, and prints the true human effect (exact:
+the mean of the rounded, clipped normal is summed in closed form over the 18 persona cells),
+the naive effect of taking each LLM's effect as is, and the transport estimate
+    sum_{a,g,i} (E_gpt[y | do(x=1), a, g, i] - E_gpt[y | do(x=0), a, g, i]) P_human(a, g, i)
+with empirical frequencies plugged in. Running it again reproduces the files byte for byte.
 
 Usage: python generate.py
 """
@@ -182,14 +189,15 @@ def diff_in_means(rows) -> float:
     return sum(y1) / len(y1) - sum(y0) / len(y0)
 
 
-def transported_plugin(llm_rows, human_rows) -> float:
-    """Cell-wise LLM effects, reweighted by the human persona distribution."""
+def transported_plugin(llm_rows, survey_rows) -> float:
+    """The transport formula with empirical frequencies plugged in: the LLM experiment's
+    cell-wise effects (differences in means), weighted by the profile's persona shares."""
     total = 0.0
     for a in AGES:
         for g in GENDERS:
             for inc in INCOMES:
                 key = (a, g, inc)
-                h = sum(1 for r in human_rows if r[:3] == key) / len(human_rows)
+                h = sum(1 for r in survey_rows if r == key) / len(survey_rows)
                 total += h * diff_in_means([r for r in llm_rows if r[:3] == key])
     return total
 
@@ -198,14 +206,17 @@ def main() -> None:
     rng = np.random.default_rng(SEED)
     gpt = simulate(rng, N_GPT, P_AGE_LLM, P_GENDER_LLM, P_INCOME_LLM, HUMAN)
     llama = simulate(rng, N_LLAMA, P_AGE_LLM, P_GENDER_LLM, P_INCOME_LLM, LLAMA)
+    # The pool: its games are simulated (the structural model is complete), but only the
+    # demographic profile is recorded.
     human = simulate(rng, N_HUMAN, P_AGE_HUMAN, P_GENDER_HUMAN, P_INCOME_HUMAN, HUMAN)
+    survey = [r[:3] for r in human]  # (age_group, gender, income)
 
     data = HERE / "data"
     data.mkdir(exist_ok=True)
     header = ("age_group", "gender", "income", "norm_info", "share_given")
     write_csv(data / "gpt_games.csv", header, gpt)
     write_csv(data / "llama_games.csv", header, llama)
-    write_csv(data / "human_games.csv", header, human)
+    write_csv(data / "human_survey.csv", header[:3], survey)
 
     true_effect = effect(P_AGE_HUMAN, P_GENDER_HUMAN, P_INCOME_HUMAN, HUMAN)
     naive = {
@@ -227,9 +238,8 @@ def main() -> None:
     print("-- from the generated samples --")
     print(f"gpt    difference in means              {diff_in_means(gpt):+.4f}")
     print(f"llama  difference in means              {diff_in_means(llama):+.4f}")
-    print(f"human  difference in means (n={N_HUMAN})    {diff_in_means(human):+.4f}")
-    print(f"gpt    transported to human personas    {transported_plugin(gpt, human):+.4f}")
-    print(f"llama  transported (wrongly: not shared) {transported_plugin(llama, human):+.4f}")
+    print(f"gpt    transported to human personas    {transported_plugin(gpt, survey):+.4f}")
+    print(f"llama  transported (wrongly: not shared) {transported_plugin(llama, survey):+.4f}")
 
 
 if __name__ == "__main__":

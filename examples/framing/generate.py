@@ -8,9 +8,13 @@ is a gamble. In the *gain* frame the outcomes are described as homes saved, in t
 frame as homes lost. The outcome is whether the respondent picks the risky programme B.
 
 Two LLMs (`gpt`, `claude`) answered the survey as personas that the researcher sampled on a
-balanced age x ideology grid, with the frame randomized. A human online panel was observed
-(not randomized): each panellist read one of two news write-ups of the same choice, and
-which one they saw depends on age and ideology (selective news exposure).
+balanced age x ideology grid, with the frame randomized. Of people there is only a survey
+of the target population (an online opinion panel) that records who they are: age group
+and ideology. In the world, each person meets one of the two write-ups through their news
+diet (selective exposure, depending on age and ideology) and would choose accordingly; the
+script simulates that too, so that the structural model is complete, but the survey
+records neither the frame nor the choice. The human effect can therefore only be learned
+by transporting the LLM experiment to the panel's covariate distribution.
 
 Structural causal model (all populations share the graph, mechanisms may differ)
 -------------------------------------------------------------------------------
@@ -26,10 +30,12 @@ Structural causal model (all populations share the graph, mechanisms may differ)
     choose_risky is the SAME mechanism for gpt and for people (shared); claude's differs
     by a small shift: +0.2 on the intercept and +0.3 on the framing coefficient (partial).
 
-The script writes data/gpt_runs.csv, data/claude_runs.csv, data/human_panel.csv and
-truth.json, and prints the true human effect (computed exactly, by summing over the
-discrete covariate cells) and the naive effects one would report by taking each LLM's
-effect as is. Running it again reproduces the files byte for byte.
+The script writes data/gpt_runs.csv, data/claude_runs.csv, data/human_survey.csv (the
+panel's covariates only) and truth.json, and prints the true human effect (computed exactly,
+by summing over the discrete covariate cells), the naive effects one would report by taking
+each LLM's effect as is, and the transport estimate
+    sum_{a,i} [P_gpt(y=1 | do(x=1), a, i) - P_gpt(y=1 | do(x=0), a, i)] P_human(a, i)
+with empirical frequencies plugged in. Running it again reproduces the files byte for byte.
 
 Usage: python generate.py
 """
@@ -137,26 +143,15 @@ def diff_in_means(rows) -> float:
     return sum(y1) / len(y1) - sum(y0) / len(y0)
 
 
-def transported_plugin(llm_rows, human_rows) -> float:
-    """Cell-wise LLM effects, reweighted by the human covariate distribution."""
+def transported_plugin(llm_rows, survey_rows) -> float:
+    """The transport formula with empirical frequencies plugged in: the LLM experiment's
+    cell-wise effects (differences in means), weighted by the survey's covariate shares."""
     total = 0.0
     for a in AGES:
         for ideo in IDEOLOGIES:
-            h = sum(1 for r in human_rows if r[0] == a and r[1] == ideo) / len(human_rows)
+            h = sum(1 for r in survey_rows if r == (a, ideo)) / len(survey_rows)
             cell = [r for r in llm_rows if r[0] == a and r[1] == ideo]
             total += h * diff_in_means(cell)
-    return total
-
-
-def adjusted_human(human_rows) -> float:
-    """Covariate adjustment within the observational human panel (backdoor formula)."""
-    total = 0.0
-    for a in AGES:
-        for ideo in IDEOLOGIES:
-            cell = [r for r in human_rows if r[0] == a and r[1] == ideo]
-            if not cell or len({r[2] for r in cell}) < 2:
-                continue
-            total += len(cell) / len(human_rows) * diff_in_means(cell)
     return total
 
 
@@ -165,7 +160,10 @@ def main() -> None:
     half = lambda a, i: 0.5  # noqa: E731 - randomized frame in the LLM runs
     gpt = simulate(rng, N_GPT, P_AGE_LLM, P_IDEO_LLM, half)
     claude = simulate(rng, N_CLAUDE, P_AGE_LLM, P_IDEO_LLM, half, CLAUDE_SHIFT)
+    # People: the whole structural model is simulated (frame met through one's news diet, and
+    # the choice), but the survey records only the covariates.
     human = simulate(rng, N_HUMAN, P_AGE_HUMAN, P_IDEO_HUMAN, p_frame_human)
+    survey = [r[:2] for r in human]  # (age_group, ideology): all that is recorded of people
 
     data = HERE / "data"
     data.mkdir(exist_ok=True)
@@ -176,9 +174,7 @@ def main() -> None:
         ("agent.age", "agent.ideology", "scenario.frame", "answer.choice"),
         claude,
     )
-    write_csv(
-        data / "human_panel.csv", ("age_group", "ideology", "loss_frame", "choose_risky"), human
-    )
+    write_csv(data / "human_survey.csv", ("age_group", "ideology"), survey)
 
     true_effect = effect(P_AGE_HUMAN, P_IDEO_HUMAN)
     naive = {
@@ -200,9 +196,8 @@ def main() -> None:
     print("-- from the generated samples --")
     print(f"gpt    difference in means             {diff_in_means(gpt):+.4f}")
     print(f"claude difference in means             {diff_in_means(claude):+.4f}")
-    print(f"human  unadjusted difference in means  {diff_in_means(human):+.4f}  (confounded)")
-    print(f"human  covariate-adjusted              {adjusted_human(human):+.4f}")
-    print(f"gpt    transported to human covariates {transported_plugin(gpt, human):+.4f}")
+    print(f"gpt    transported to human covariates {transported_plugin(gpt, survey):+.4f}")
+    print(f"claude transported (not licensed)      {transported_plugin(claude, survey):+.4f}")
 
 
 if __name__ == "__main__":

@@ -3,31 +3,11 @@ per mechanism that is not shared, including the latent cause behind a `<->` pair
 
 from __future__ import annotations
 
+from shared_fixtures import DIAGRAM_STUDY as STUDY
+
 from transport.api import loads, selection_diagram
 from transport.graph.diagram import LatentCause, SelectionNode
 from transport.study import VariableMechanism, confounder
-
-STUDY = """
-population gpt source "G"
-population claude source "C"
-population human target "H"
-var x binary treatment
-var z binary
-var y binary outcome
-var u latent
-z -> x -> y
-z -> y
-u -> y
-x <-> z
-z <-> y
-shared y
-shared z for gpt
-partial z sd 0.3 for claude
-shared u for claude
-shared x <-> z
-differs z <-> y for claude
-estimate effect of x on y in human
-"""
 
 
 def test_selection_nodes_point_at_every_non_shared_mechanism() -> None:

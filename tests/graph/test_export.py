@@ -8,7 +8,7 @@ import re
 
 import networkx as nx
 import pytest
-from test_diagram import STUDY
+from shared_fixtures import DIAGRAM_STUDY as STUDY
 
 from transport.api import export_graph, import_dagitty, loads
 from transport.errors import UsageError

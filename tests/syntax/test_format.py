@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import EXAMPLES, brief_examples
+from shared_fixtures import EXAMPLES, brief_examples
 
 from transport.api import format_source, parse
 from transport.source import Source
@@ -68,3 +68,9 @@ def test_strings_round_trip_escapes() -> None:
     document = parse(text)
     assert document.statements[0].title.value == 'tab\there "q" back\\slash \\x kept'
     assert parse(format_source(Source(text))) == document
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.parent.name for p in EXAMPLES])
+def test_bundled_examples_are_in_canonical_layout(path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert format_source(Source(text)) == text

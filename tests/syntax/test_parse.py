@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import brief_examples
+from shared_fixtures import brief_examples
 
 from transport.api import parse
 from transport.errors import TdagError

@@ -154,8 +154,8 @@ def check_assumptions(ctx: Context) -> Iterator[Diagnostic]:
         if earlier.kind != item.kind:
             yield error(
                 "E052",
-                f"'{what}' is declared {earlier.kind} on line {earlier.span.line} and "
-                f"{item.kind} here for {item.source}",
+                f"'{what}' is declared {earlier.kind} for {item.source} on line "
+                f"{earlier.span.line} but {item.kind} for {item.source} here",
                 item.span,
                 "a mechanism is either shared with the target or not: keep one declaration",
             )

@@ -44,7 +44,8 @@ def check_coverage(ctx: Context) -> Iterator[Diagnostic]:
         return
     treatment, outcome = names
     directed, bidirected = ctx.directed_pairs(), ctx.bidirected_pairs()
-    if outcome not in descendants(directed, treatment):
+    bidirected = {(a, b) for a, b in bidirected if a != b}
+    if treatment != outcome and outcome not in descendants(directed, treatment):
         decl = ctx.variables[outcome]
         yield warning(
             "W105",
@@ -54,24 +55,28 @@ def check_coverage(ctx: Context) -> Iterator[Diagnostic]:
         )
     declared = {(d.source, d.mechanism) for d in declarations(ctx)}
     sources = ctx.source_names
-    edges = {e.kind: e for e in ctx.known_edges()}
     for mechanism in relevant_mechanisms(directed, bidirected, treatment, outcome):
         missing = [s for s in sources if (s, mechanism) not in declared]
         if not missing:
             continue
         if isinstance(mechanism, VariableMechanism):
+            if "-" in mechanism.variable:
+                continue  # E033 already asks for a new name
             span = ctx.variables[mechanism.variable].name.span
             what = f"P({mechanism.variable} | parents)"
             fix = f"shared {mechanism.variable}"
         else:
             pair = {mechanism.first, mechanism.second}
-            span = next(
-                (e.span for e in ctx.known_edges()
-                 if e.kind == "<->" and {e.tail.text, e.head.text} == pair),
-                edges["<->"].span,
+            if any("-" in name for name in pair):
+                continue
+            written = next(
+                e for e in ctx.known_edges()
+                if e.kind == "<->" and {e.tail.text, e.head.text} == pair
             )
-            what = f"the common cause behind {mechanism.describe()}"
-            fix = f"shared {mechanism.describe()}"
+            span = written.span
+            arc = f"{written.tail.text} <-> {written.head.text}"
+            what = f"the common cause behind {arc}"
+            fix = f"shared {arc}"
         who = ", ".join(missing)
         yield warning(
             "W101",

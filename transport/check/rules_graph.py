@@ -50,8 +50,8 @@ def check_cycles(ctx: Context) -> Iterator[Diagnostic]:
             "E041",
             f"directed cycle: {path}",
             where,
-            "the directed edges must form a DAG; "
-            "write feedback as an unmeasured common cause (a <-> b) or split a variable by time",
+            "the directed edges must form a DAG: model feedback as an unmeasured common "
+            "cause (X <-> Y) or split a variable by time",
         )
 
 

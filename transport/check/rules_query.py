@@ -25,12 +25,27 @@ def check_query(ctx: Context) -> Iterator[Diagnostic]:
         treatments, outcomes = roles(ctx, "treatment"), roles(ctx, "outcome")
         if len(treatments) == 1 and len(outcomes) == 1:
             return
+        for role, marked in (("treatment", treatments), ("outcome", outcomes)):
+            if len(marked) > 1:
+                names = ", ".join(f"'{d.name.text}'" for d in marked)
+                yield error(
+                    "E070",
+                    f"several variables are marked {role} ({names}) and there is no "
+                    "estimate statement to choose between them",
+                    marked[1].roles[0].span,
+                    f"mark one only, or add: estimate effect of X on Y in "
+                    f"{(ctx.target_names or ['human'])[0]}",
+                )
+        if len(treatments) > 1 or len(outcomes) > 1:
+            return
+        missing = [r for r, m in (("treatment", treatments), ("outcome", outcomes)) if not m]
         yield error(
             "E070",
-            "no effect of interest: the file has no estimate statement"
-            + ("" if treatments or outcomes else " and no variable marked treatment/outcome"),
-            ctx.variable_decls[0].span if ctx.variable_decls else START,
-            "add a line such as: estimate effect of X on Y in human",
+            "no effect of interest: there is no estimate statement and no variable marked "
+            + " or ".join(missing),
+            ctx.variable_decls[0].name.span if ctx.variable_decls else START,
+            f"add a line such as: estimate effect of X on Y in "
+            f"{(ctx.target_names or ['human'])[0]}",
         )
         return
     for extra in ctx.queries[1:]:

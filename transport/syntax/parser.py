@@ -122,7 +122,12 @@ def _diagnose(error: UnexpectedInput, source: Source, chunk: str) -> Diagnostic:
     message = f"unexpected {what + ' ' if what else ''}'{shown}'; expected {expected_text}"
     hint = None
     first_word = chunk.split(None, 1)[0] if chunk.split() else ""
-    if first_word and first_word not in STATEMENT_KEYWORDS and "ARROW" in expected:
+    if first_word in STATEMENT_KEYWORDS and token.type == "ARROW":
+        hint = (
+            f"'{first_word}' starts a {first_word} statement, so it cannot name a variable "
+            f"(rename it, e.g. '{first_word}_')"
+        )
+    elif first_word and first_word not in STATEMENT_KEYWORDS and "ARROW" in expected:
         hint = did_you_mean(first_word, STATEMENT_KEYWORDS)
         if hint:
             hint = f"'{first_word}' is read as a variable starting an edge; {hint}"

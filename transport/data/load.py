@@ -1,0 +1,117 @@
+"""Read the files that data statements name, relative to the `.tdag` file; input files are
+only ever read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from transport.data.columns import bind_columns
+from transport.data.validate import code_column
+from transport.errors import DataError
+from transport.study import DataSpec, Study
+
+_READERS = {".csv": "csv", ".tsv": "tsv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet"}
+
+
+@dataclass(frozen=True)
+class LoadedData:
+    """One data statement's rows, one column per measured variable, coded by type."""
+
+    spec: DataSpec
+    path: Path
+    frame: pd.DataFrame
+    columns: dict[str, str]
+    rows_read: int
+    rows_dropped: int
+
+    @property
+    def population(self) -> str:
+        return self.spec.population
+
+
+def resolve(spec: DataSpec, study: Study) -> Path:
+    path = Path(spec.path)
+    return path if path.is_absolute() else study.base_dir / path
+
+
+def missing_files(study: Study) -> list[Path]:
+    """The data files that do not exist yet (fine while planning a study)."""
+    return [resolve(s, study) for s in study.data if not resolve(s, study).is_file()]
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """A CSV, TSV or Parquet file as a DataFrame; DataError for anything unreadable."""
+    kind = _READERS.get(path.suffix.lower())
+    if kind is None:
+        raise DataError(
+            f"{path}: unsupported file type '{path.suffix}' (use .csv, .tsv or .parquet)"
+        )
+    if not path.is_file():
+        raise DataError(f"{path}: file not found")
+    try:
+        if kind == "parquet":
+            return pd.read_parquet(path)
+        return pd.read_csv(path, sep="\t" if kind == "tsv" else ",", low_memory=False)
+    except ImportError as error:
+        raise DataError(f"{path}: reading Parquet needs pyarrow ({error})") from None
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path}: the file is empty") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise DataError(f"{path}: cannot be read: {first}") from None
+
+
+def load_data(spec: DataSpec, study: Study, drop_missing: bool = False) -> LoadedData:
+    """One data statement's file, bound, validated and coded."""
+    path = resolve(spec, study)
+    raw = read_table(path)
+    where = str(path)
+    columns = bind_columns(spec, [str(c) for c in raw.columns], where)
+    frame = raw[[columns[v] for v in spec.measures]].copy()
+    frame.columns = list(spec.measures)
+    frame = frame.reset_index(drop=True)
+    missing = frame.isna().to_numpy()
+    dropped = 0
+    if missing.any():
+        if not drop_missing:
+            parts = []
+            for index, variable in enumerate(spec.measures):
+                mask = missing[:, index]
+                if mask.any():
+                    rows = ", ".join(str(r + 1) for r in np.flatnonzero(mask)[:5])
+                    parts.append(f"'{columns[variable]}' {int(mask.sum())} (rows {rows})")
+            raise DataError(
+                f"{where}: missing values: {'; '.join(parts)}. Drop those rows explicitly "
+                "with --drop-missing (the count dropped is reported)"
+            )
+        keep = ~missing.any(axis=1)
+        dropped = int((~keep).sum())
+        frame = frame[keep].reset_index(drop=True)
+    if frame.empty:
+        raise DataError(f"{where}: no rows to use")
+    coded = {}
+    for variable in spec.measures:
+        series = frame[variable].rename(columns[variable])
+        coded[variable] = code_column(series, study.variable(variable), where).rename(variable)
+    frame = pd.DataFrame(coded)
+    for variable in spec.randomized:
+        if frame[variable].nunique() < 2:
+            value = frame[variable].iloc[0]
+            raise DataError(
+                f"{where}: '{columns[variable]}' is declared randomized (experiment({variable})) "
+                f"but every row has the value {value!r}"
+            )
+    return LoadedData(spec, path, frame, columns, len(raw), dropped)
+
+
+def load_study_data(study: Study, drop_missing: bool = False) -> tuple[LoadedData, ...]:
+    """Every data statement's file; one message listing all files that are missing."""
+    absent = missing_files(study)
+    if absent:
+        listed = "\n".join(f"  {p}" for p in absent)
+        raise DataError(f"data files not found (paths are relative to the .tdag file):\n{listed}")
+    return tuple(load_data(spec, study, drop_missing) for spec in study.data)

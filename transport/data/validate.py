@@ -1,0 +1,105 @@
+"""Check and code one column against its variable's declared type.
+
+Each coder returns the coded values or a list of offending row numbers, so that the message
+can name the file, the column and a few rows to look at.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from transport.errors import DataError
+from transport.study import Variable
+
+_TRUE = {"1", "true", "yes", "t", "y", "1.0"}
+_FALSE = {"0", "false", "no", "f", "n", "0.0"}
+_SHOW = 5
+
+
+def _rows(mask: np.ndarray) -> str:
+    """The first few 1-based data rows where mask holds (row 1 is the first after the header)."""
+    rows = np.flatnonzero(mask)[:_SHOW] + 1
+    more = int(mask.sum()) - len(rows)
+    return ", ".join(str(r) for r in rows) + (f" and {more} more" if more > 0 else "")
+
+
+def _values(series: pd.Series, mask: np.ndarray) -> str:
+    shown = pd.unique(series[mask])[:_SHOW]
+    return ", ".join(repr(v.item() if hasattr(v, "item") else v) for v in shown)
+
+
+def code_column(series: pd.Series, variable: Variable, where: str) -> pd.Series:
+    """The column coded for modelling: binary and ordinal as integers, categorical as a
+    pandas Categorical with the declared levels, continuous as floats, counts as integers."""
+    kind = variable.kind
+    column = f"{where}: column '{series.name}' ({variable.name}, {kind})"
+    if kind == "binary":
+        return _binary(series, column)
+    if kind == "categorical":
+        return _categorical(series, variable, column)
+    numeric = pd.to_numeric(series, errors="coerce")
+    bad = numeric.isna().to_numpy()
+    if bad.any():
+        raise DataError(
+            f"{column}: {int(bad.sum())} values are not numbers: rows {_rows(bad)} "
+            f"(values {_values(series, bad)})"
+        )
+    values = numeric.to_numpy(dtype=float)
+    if kind == "continuous":
+        infinite = ~np.isfinite(values)
+        if infinite.any():
+            raise DataError(f"{column}: infinite values at rows {_rows(infinite)}")
+        return pd.Series(values, index=series.index, name=series.name)
+    if kind == "count":
+        bad = (values < 0) | (values != np.round(values))
+        if bad.any():
+            raise DataError(
+                f"{column}: counts must be whole numbers of at least 0: rows {_rows(bad)} "
+                f"(values {_values(series, bad)})"
+            )
+        return pd.Series(values.astype(np.int64), index=series.index, name=series.name)
+    low, high = variable.levels[0], variable.levels[-1]
+    bad = (values != np.round(values)) | (values < low) | (values > high)
+    if bad.any():
+        raise DataError(
+            f"{column}: values must be whole numbers from {low} to {high}: rows {_rows(bad)} "
+            f"(values {_values(series, bad)})"
+        )
+    return pd.Series(values.astype(np.int64), index=series.index, name=series.name)
+
+
+def _binary(series: pd.Series, column: str) -> pd.Series:
+    if pd.api.types.is_bool_dtype(series):
+        return series.astype(np.int64)
+    text = series.astype(str).str.strip().str.lower()
+    ones = text.isin(_TRUE).to_numpy()
+    zeros = text.isin(_FALSE).to_numpy()
+    bad = ~(ones | zeros)
+    if bad.any():
+        raise DataError(
+            f"{column}: {int(bad.sum())} values are not 0/1: rows {_rows(bad)} "
+            f"(values {_values(series, bad)})"
+        )
+    return pd.Series(ones.astype(np.int64), index=series.index, name=series.name)
+
+
+def _categorical(series: pd.Series, variable: Variable, column: str) -> pd.Series:
+    levels = [str(level) for level in variable.levels]
+    text = series.map(_level_text)
+    bad = ~text.isin(levels).to_numpy()
+    if bad.any():
+        raise DataError(
+            f"{column}: {int(bad.sum())} values are not among the declared levels "
+            f"({', '.join(levels)}): rows {_rows(bad)} (values {_values(series, bad)})"
+        )
+    return pd.Series(
+        pd.Categorical(text, categories=levels), index=series.index, name=series.name
+    )
+
+
+def _level_text(value: object) -> str:
+    """`1.0` read from a CSV matches a declared level `1`."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()

@@ -1,0 +1,1 @@
+"""Estimation: the posterior of the target effect under the stated assumptions."""
