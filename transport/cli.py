@@ -100,6 +100,30 @@ def cmd_identify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_estimate(args: argparse.Namespace) -> int:
+    from transport.api import load
+    from transport.estimate.run import NotEstimable, estimate_study
+    from transport.render.estimate import estimate_text
+
+    study = load(args.file)
+    try:
+        result = estimate_study(
+            study, seed=args.seed, draws=args.draws, drop_missing=args.drop_missing,
+            checks=not args.no_checks, robustness=not args.no_robustness,
+        )
+    except NotEstimable as refusal:
+        if args.format == "json":
+            _print_json({"transportable": False, "effect": None, "refusal": str(refusal)})
+        else:
+            print(f"transport: {refusal}", file=sys.stderr)
+        return EXIT_ERRORS
+    if args.format == "json":
+        _print_json(result.to_json())
+    else:
+        print(estimate_text(result))
+    return EXIT_OK
+
+
 def cmd_import_dagitty(args: argparse.Namespace) -> int:
     from transport.api import import_dagitty
 
@@ -163,6 +187,19 @@ def build_parser() -> argparse.ArgumentParser:
     ident.add_argument("file", metavar="FILE")
     ident.add_argument("--format", choices=("text", "json", "latex"), default="text")
     ident.set_defaults(run=cmd_identify)
+
+    est = commands.add_parser(
+        "estimate", help="the posterior of the target effect under the stated assumptions"
+    )
+    est.add_argument("file", metavar="FILE")
+    est.add_argument("--format", choices=("text", "json"), default="text")
+    est.add_argument("--seed", type=int, help="random seed (default: the file's fit seed, or 0)")
+    est.add_argument("--draws", type=int, help="posterior draws (default: chains x draws)")
+    est.add_argument("--drop-missing", action="store_true",
+                     help="drop rows with missing values (the count is reported)")
+    est.add_argument("--no-checks", action="store_true", help="skip the assumption checks")
+    est.add_argument("--no-robustness", action="store_true", help="skip the robustness curve")
+    est.set_defaults(run=cmd_estimate)
 
     imp = commands.add_parser("import-dagitty", help="turn a dagitty model into a .tdag skeleton")
     imp.add_argument("file", metavar="FILE")

@@ -79,13 +79,18 @@ class ConditionalMean:
     population: str
     outcome: str
     do: tuple[str, ...]
+    conditions: tuple[str, ...]
+
+    @property
+    def key(self) -> tuple[str, frozenset[str], tuple[str, ...]]:
+        return (self.population, frozenset(self.do), self.do + self.conditions)
 
 
 def evaluate_draws(
     expr: Expr,
     tables: Mapping[TableKey, Labelled],
     draws: int,
-    means: Mapping[TableKey, Labelled] | None = None,
+    means: Mapping[tuple, Labelled] | None = None,
 ) -> Labelled:
     """The estimand as a labelled array over its free variables, per draw.
 
@@ -125,10 +130,9 @@ def evaluate_draws(
             result = Labelled(result.dims, result.data * _size(absent, tables))
         return result
     if isinstance(expr, ConditionalMean):
-        key = (expr.population, frozenset(expr.do))
-        if key not in means:
+        if expr.key not in means:
             raise KeyError(f"no data on the mean of {expr.outcome} in {expr.population}")
-        return means[key].marginal(tuple(d for d in means[key].dims))
+        return means[expr.key]
     raise TypeError(f"not an expression: {expr!r}")
 
 

@@ -1,0 +1,78 @@
+"""An estimation result as terminal text."""
+
+from __future__ import annotations
+
+from transport.estimate.result import EstimateResult
+
+
+def _interval(values) -> str:
+    low, high = values
+    return f"[{low:+.3f}, {high:+.3f}]"
+
+
+def estimate_text(result: EstimateResult) -> str:
+    data = result.to_json()
+    query = data["query"]
+    a, b = query["contrast"] if query["contrast"] else ("a", "b")
+    effect = data["effect"]
+    lines = [
+        f"Effect of {query['treatment']} ({a} vs {b}) on {query['outcome']} in "
+        f"{query['population']} ({data['effect_scale']}):",
+        f"  {effect['mean']:+.3f}  sd {effect['sd']:.3f}  95% HDI {_interval(effect['hdi_95'])}"
+        f"  P(effect > 0) = {effect['prob_positive']:.3f}",
+        f"  method: {data['method']}",
+        f"  formula: {data['estimand']}",
+    ]
+    if data["prior"] and data["prior"]["contraction"] is not None:
+        lines.append(
+            f"  the data narrow the prior's spread of the effect by "
+            f"{data['prior']['contraction']:.0%} (prior sd {data['prior']['sd']:.3f})"
+        )
+    if data["source_effects"]:
+        lines += ["", "Each source's own effect (its experiment, taken as is):"]
+        for source, summary in data["source_effects"].items():
+            lines.append(f"  {source:<12} {summary['mean']:+.3f}  95% HDI "
+                         f"{_interval(summary['hdi_95'])}")
+    if data["naive"]:
+        naive = data["naive"]
+        lines.append(f"  naive estimate (from {naive['source']}): {naive['mean']:+.3f}")
+    if data["assumption_checks"]:
+        lines += ["", "Sharing assumptions against the data:"]
+        for check in data["assumption_checks"]:
+            head = f"  {check['declared']} {check['mechanism']} for {check['source']}: "
+            if check["verdict"] == "not_testable":
+                lines.append(head + f"not testable ({check['reason']})")
+            else:
+                lines.append(
+                    head + f"{check['verdict']} (elpd difference {check['elpd_diff']:+.1f} "
+                    f"± {check['elpd_se']:.1f}, posterior predictive p = {check['ppc_p']:.2f})"
+                )
+                without = check.get("without")
+                if without:
+                    if without.get("mean") is not None:
+                        lines.append(f"    without it: {without['mean']:+.3f} "
+                                     f"{_interval(without['hdi_95'])}")
+                    else:
+                        lines.append("    without it the effect is not transportable")
+    curve = data["robustness"]
+    if curve:
+        lines += ["", "How wrong may the sharing assumptions be?"]
+        if not curve.get("applies", True):
+            lines.append(f"  {curve['note']}")
+        elif curve["scale_at_flip"] is None:
+            lines.append(f"  the 95% interval excludes 0 at every shift scale tried "
+                         f"(up to {curve['scales'][-1]})")
+        else:
+            lines.append(f"  the 95% interval first includes 0 at shift scale "
+                         f"{curve['scale_at_flip']} ({curve['units']})")
+        for mechanism, scale in curve.get("by_mechanism", {}).items():
+            shown = "never within the range tried" if scale is None else f"at {scale}"
+            lines.append(f"    {mechanism} alone: {shown}")
+    diagnostics = data["diagnostics"]
+    lines += ["", f"Draws: {data['draws']} (seed {data['seed']}); "
+              + (diagnostics.get("note") or
+                 f"R-hat max {diagnostics['rhat_max']}, ESS bulk min "
+                 f"{diagnostics['ess_bulk_min']}, divergences {diagnostics['divergences']}")]
+    for warning in data["warnings"]:
+        lines.append(f"warning: {warning}")
+    return "\n".join(lines)
