@@ -101,6 +101,7 @@ def load_data(spec: DataSpec, study: Study, drop_missing: bool = False) -> Loade
     for variable in spec.randomized:
         if frame[variable].nunique() < 2:
             value = frame[variable].iloc[0]
+            value = value.item() if hasattr(value, "item") else value
             raise DataError(
                 f"{where}: '{columns[variable]}' is declared randomized (experiment({variable})) "
                 f"but every row has the value {value!r}"

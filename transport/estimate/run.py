@@ -128,10 +128,14 @@ def estimate_study(
         if identification.transportable:
             reason = ("the transport formula involves continuous variables other than the "
                       "outcome; the exact path cannot count them")
+        elif identification.status == "not_transportable":
+            reason = "the effect is not transportable under the stated assumptions" + (
+                f" ({identification.witness})" if identification.witness else ""
+            )
         else:
             reason = (
-                f"the effect is {identification.status.replace('_', ' ')} under the stated "
-                "assumptions" + (f": {identification.witness}" if identification.witness else "")
+                "no transport formula was found for the effect with what the data statements "
+                "measure"
             )
         raise NotEstimable(
             f"no estimate: {reason}. A number here would come from assumptions the file does "

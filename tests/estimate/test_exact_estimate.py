@@ -1,0 +1,165 @@
+"""The exact estimation path end to end: known answers from the bundled examples, exact
+posteriors against closed forms, assumption checks against simulated truths."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from shared_fixtures import EXAMPLES
+
+from transport.api import load
+from transport.estimate.checks import loo_comparison
+from transport.estimate.conjugate import dirichlet_draws, mean_draws
+from transport.estimate.run import NotEstimable, estimate_study
+
+
+@pytest.fixture(scope="module")
+def results() -> dict:
+    return {p.parent.name: estimate_study(load(p)).to_json() for p in EXAMPLES}
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.parent.name for p in EXAMPLES])
+def test_interval_covers_the_true_human_effect(path: Path, results: dict) -> None:
+    truth = json.loads((path.parent / "truth.json").read_text())
+    low, high = results[path.parent.name]["effect"]["hdi_95"]
+    assert low <= truth["true_effect"] <= high
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.parent.name for p in EXAMPLES])
+def test_naive_source_effect_misses_the_truth(path: Path, results: dict) -> None:
+    truth = json.loads((path.parent / "truth.json").read_text())
+    naive = results[path.parent.name]["naive"]
+    low, high = naive["hdi_95"]
+    assert not low <= truth["true_effect"] <= high
+    assert abs(naive["mean"] - truth["naive_effect"][naive["source"]]) < 0.05
+
+
+def test_json_contract_fields(results: dict) -> None:
+    data = results["framing"]
+    assert set(data["query"]) == {"treatment", "outcome", "population", "contrast"}
+    assert set(data["effect"]) >= {"mean", "sd", "hdi_95", "prob_positive"}
+    assert set(data["source_effects"]) == {"gpt", "claude"}
+    assert set(data["naive"]) >= {"mean", "hdi_95"}
+    assert set(data["diagnostics"]) >= {"rhat_max", "ess_bulk_min", "divergences"}
+    assert set(data["robustness"]) >= {"scale_at_flip", "scales"}
+    for check in results["minimum_wage"]["assumption_checks"]:
+        assert set(check) >= {"mechanism", "source", "verdict", "elpd_diff", "elpd_se"}
+
+
+def test_same_seed_same_numbers_other_seed_other_numbers() -> None:
+    study = load(EXAMPLES[0])
+    first = estimate_study(study, seed=5, draws=500).to_json()
+    again = estimate_study(study, seed=5, draws=500).to_json()
+    other = estimate_study(study, seed=6, draws=500).to_json()
+    assert first == again
+    assert first["effect"]["mean"] != other["effect"]["mean"]
+
+
+def test_dirichlet_posterior_matches_the_beta_closed_form() -> None:
+    counts = np.array([[30, 10], [5, 55]])  # two arms of an experiment, outcome 0/1
+    draws = dirichlet_draws(counts, 1, 200_000, np.random.default_rng(0))
+    p1 = draws[:, :, 1]
+    expected_mean = (counts[:, 1] + 1) / (counts.sum(axis=1) + 2)
+    np.testing.assert_allclose(p1.mean(axis=0), expected_mean, atol=2e-3)
+    a, b = counts[:, 1] + 1, counts[:, 0] + 1
+    expected_sd = np.sqrt(a * b / ((a + b) ** 2 * (a + b + 1)))
+    np.testing.assert_allclose(p1.std(axis=0), expected_sd, rtol=0.02)
+
+
+def test_cell_mean_posterior_is_student_t() -> None:
+    n, mean, variance = np.array([12.0]), np.array([3.0]), np.array([4.0])
+    draws = mean_draws(n, mean, variance, 400_000, np.random.default_rng(0))[:, 0]
+    assert abs(draws.mean() - 3.0) < 0.01
+    expected_sd = np.sqrt(4.0 / 12.0) * np.sqrt(11 / 9)
+    assert abs(draws.std() - expected_sd) / expected_sd < 0.02
+
+
+def test_exact_loo_equals_brute_force() -> None:
+    rng = np.random.default_rng(3)
+    source = rng.integers(0, 5, size=(3, 2)).astype(float)
+    cells = rng.integers(0, 3, size=25)
+    values = rng.integers(0, 2, size=25)
+    table = np.zeros((3, 2))
+    np.add.at(table, (cells, values), 1)
+    diff, _ = loo_comparison(source, cells, values, table)
+
+    def predictive(counts: np.ndarray, cell: int, value: int) -> float:
+        return (counts[cell, value] + 1) / (counts[cell].sum() + 2)
+
+    brute = 0.0
+    for i in range(25):
+        held = table.copy()
+        held[cells[i], values[i]] -= 1
+        brute += np.log(predictive(source + held, cells[i], values[i]))
+        brute -= np.log(predictive(held, cells[i], values[i]))
+    assert abs(diff - brute) < 1e-9
+
+
+CHECKED = """
+population llm source "L"
+population human target "H"
+var x binary treatment
+var z binary
+var y binary outcome
+z -> y
+x -> y
+shared y
+differs z
+data llm "llm.csv" experiment(x)
+data human "human.csv" observational
+estimate effect of x on y in human
+"""
+
+
+def _simulate(tmp_path: Path, human_shift: float) -> Path:
+    rng = np.random.default_rng(11)
+
+    def draw(n: int, shift: float, randomized: bool) -> pd.DataFrame:
+        z = rng.integers(0, 2, n)
+        x = rng.integers(0, 2, n) if randomized else (rng.random(n) < 0.3 + 0.4 * z).astype(int)
+        logit = -1 + 1.2 * x + 0.8 * z + shift * x
+        y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
+        return pd.DataFrame({"x": x, "z": z, "y": y})
+
+    draw(3000, 0.0, True).to_csv(tmp_path / "llm.csv", index=False)
+    draw(1500, human_shift, False).to_csv(tmp_path / "human.csv", index=False)
+    (tmp_path / "study.tdag").write_text(CHECKED)
+    return tmp_path / "study.tdag"
+
+
+@pytest.mark.parametrize(("shift", "verdict"), [(0.0, "consistent"), (-2.0, "contradicted")])
+def test_assumption_check_flags_a_mechanism_that_truly_differs(tmp_path, shift, verdict) -> None:
+    result = estimate_study(load(_simulate(tmp_path, shift)), draws=1000).to_json()
+    (check,) = [c for c in result["assumption_checks"] if c["mechanism"] == "y"]
+    assert check["verdict"] == verdict
+    if verdict == "contradicted":
+        assert check["without"]["transportable"] is True
+        assert any("contradict 'shared y'" in w for w in result["warnings"])
+
+
+def test_robustness_intervals_widen_with_the_shift_scale(tmp_path) -> None:
+    study = load(_simulate(tmp_path, 0.0))
+    # drop the human outcome data so the formula must borrow y's mechanism from the LLMs
+    text = CHECKED.replace('data human "human.csv" observational',
+                           'data human "human.csv" observational measures(z)')
+    (tmp_path / "study.tdag").write_text(text)
+    study = load(tmp_path / "study.tdag")
+    curve = estimate_study(study, draws=2000).to_json()["robustness"]
+    widths = [high - low for low, high in curve["intervals"]]
+    assert widths == sorted(widths)
+    assert curve["scale_at_flip"] in curve["scales"]
+    assert curve["by_mechanism"] == {"y": curve["scale_at_flip"]}
+
+
+def test_refuses_without_a_formula_or_anything_to_borrow(tmp_path) -> None:
+    text = CHECKED.replace("shared y", "differs y").replace(
+        'data human "human.csv" observational', 'data human "human.csv" observational measures(z)'
+    )
+    _simulate(tmp_path, 0.0)
+    (tmp_path / "study.tdag").write_text(text)
+    with pytest.raises(NotEstimable, match="no estimate: no transport formula was found"):
+        estimate_study(load(tmp_path / "study.tdag"))
