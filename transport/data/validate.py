@@ -72,9 +72,11 @@ def code_column(series: pd.Series, variable: Variable, where: str) -> pd.Series:
 def _binary(series: pd.Series, column: str) -> pd.Series:
     if pd.api.types.is_bool_dtype(series):
         return series.astype(np.int64)
-    text = series.astype(str).str.strip().str.lower()
-    ones = text.isin(_TRUE).to_numpy()
-    zeros = text.isin(_FALSE).to_numpy()
+    codes, uniques = pd.factorize(series)
+    texts = [str(u).strip().lower() for u in uniques]
+    one = np.array([t in _TRUE for t in texts] + [False])
+    zero = np.array([t in _FALSE for t in texts] + [False])
+    ones, zeros = one[codes], zero[codes]
     bad = ~(ones | zeros)
     if bad.any():
         raise DataError(
@@ -86,15 +88,19 @@ def _binary(series: pd.Series, column: str) -> pd.Series:
 
 def _categorical(series: pd.Series, variable: Variable, column: str) -> pd.Series:
     levels = [str(level) for level in variable.levels]
-    text = series.map(_level_text)
-    bad = ~text.isin(levels).to_numpy()
+    codes, uniques = pd.factorize(series)
+    position = {level: k for k, level in enumerate(levels)}
+    mapped = np.array([position.get(_level_text(u), -1) for u in uniques] + [-1])
+    level_codes = mapped[codes]
+    bad = level_codes < 0
     if bad.any():
         raise DataError(
             f"{column}: {int(bad.sum())} values are not among the declared levels "
             f"({', '.join(levels)}): rows {_rows(bad)} (values {_values(series, bad)})"
         )
     return pd.Series(
-        pd.Categorical(text, categories=levels), index=series.index, name=series.name
+        pd.Categorical.from_codes(level_codes, categories=levels),
+        index=series.index, name=series.name,
     )
 
 
