@@ -156,6 +156,44 @@ class FitSettings:
     target_accept: float = 0.9
 
 
+_COMPARE = {
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """`decide LABEL if prob(effect OP x) OP p`: the preregistered decision rule."""
+
+    label: str
+    effect_comparison: str
+    effect_threshold: float
+    prob_comparison: str
+    prob_threshold: float
+
+    def describe(self) -> str:
+        return (
+            f"{self.label} if P(effect {self.effect_comparison} {self.effect_threshold:g}) "
+            f"{self.prob_comparison} {self.prob_threshold:g}"
+        )
+
+    def probability(self, draws) -> float:
+        """The posterior probability that the effect satisfies the rule's comparison."""
+        import numpy as np
+
+        values = np.asarray(draws, dtype=float)
+        return float(_COMPARE[self.effect_comparison](values, self.effect_threshold).mean())
+
+    def holds(self, draws) -> bool:
+        """Whether the posterior draws meet the rule."""
+        return bool(
+            _COMPARE[self.prob_comparison](self.probability(draws), self.prob_threshold)
+        )
+
+
 @dataclass(frozen=True)
 class StudyInfo:
     title: str | None = None
@@ -180,6 +218,8 @@ class Study:
     query: Query
     fit: FitSettings
     path: Path | None = None
+    hypotheses: tuple[str, ...] = ()
+    decision: Decision | None = None
 
     @property
     def target(self) -> Population:

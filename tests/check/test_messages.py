@@ -54,6 +54,44 @@ population human target
 CASES = [
     pytest.param(
         HEAD + """\
+hypothesis "  "
+estimate effect of x on y
+""",
+        """\
+t.tdag:7:12: error[E090]: the hypothesis is empty
+ 7 | hypothesis "  "
+   |            ^^^^
+""",
+        id="E090-empty-hypothesis",
+    ),
+    pytest.param(
+        HEAD + """\
+decide transported if prob(effect > 0) > 0.95
+decide yes if prob(effect > 0.1) > 0.9
+estimate effect of x on y
+""",
+        """\
+t.tdag:8:1: error[E091]: a study has one decision rule; the first is on line 7
+ 8 | decide yes if prob(effect > 0.1) > 0.9
+   | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+""",
+        id="E091-two-decisions",
+    ),
+    pytest.param(
+        HEAD + """\
+decide transported if prob(effect > 0) > 95
+estimate effect of x on y
+""",
+        """\
+t.tdag:7:42: error[E092]: the probability threshold must be between 0 and 1, not 95
+ 7 | decide transported if prob(effect > 0) > 95
+   |                                          ^^
+   = help: for example: decide transported if prob(effect > 0) > 0.95
+""",
+        id="E092-probability-threshold",
+    ),
+    pytest.param(
+        HEAD + """\
 x -> y;
 """,
         """\

@@ -21,7 +21,7 @@ from transport.check.rules_declarations import (
     check_version,
 )
 from transport.check.rules_graph import check_connected, check_cycles, check_edges
-from transport.check.rules_query import check_fit, check_query
+from transport.check.rules_query import check_fit, check_hypotheses, check_query
 from transport.errors import Diagnostic, sort_diagnostics
 from transport.study import Study
 from transport.syntax.ast import Document
@@ -40,6 +40,7 @@ RULES: tuple[Rule, ...] = (
     check_data,
     check_query,
     check_fit,
+    check_hypotheses,
     check_coverage,
 )
 

@@ -12,6 +12,7 @@ from transport.study import (
     Assumption,
     CoefficientMechanism,
     DataSpec,
+    Decision,
     FitSettings,
     Population,
     Query,
@@ -56,6 +57,18 @@ def build_study(ctx: Context, path: Path | None) -> Study:
         query=_query(ctx, {v.name: v for v in variables}),
         fit=_fit(ctx),
         path=path,
+        hypotheses=tuple(h.text.value for h in ctx.hypotheses),
+        decision=_decision(ctx),
+    )
+
+
+def _decision(ctx: Context) -> Decision | None:
+    if not ctx.decisions:
+        return None
+    rule = ctx.decisions[0]
+    return Decision(
+        rule.label.text, rule.effect_comparison.text, float(rule.effect_threshold.value),
+        rule.prob_comparison.text, float(rule.prob_threshold.value),
     )
 
 

@@ -32,6 +32,8 @@ class Context:
     data: list[ast.DataDecl] = field(default_factory=list)
     queries: list[ast.QueryDecl] = field(default_factory=list)
     fits: list[ast.FitDecl] = field(default_factory=list)
+    hypotheses: list[ast.HypothesisDecl] = field(default_factory=list)
+    decisions: list[ast.DecisionDecl] = field(default_factory=list)
 
     @property
     def populations(self) -> dict[str, ast.PopulationDecl]:
@@ -87,6 +89,8 @@ def gather(document: ast.Document) -> Context:
         ast.DataDecl: context.data,
         ast.QueryDecl: context.queries,
         ast.FitDecl: context.fits,
+        ast.HypothesisDecl: context.hypotheses,
+        ast.DecisionDecl: context.decisions,
     }
     for statement in document.statements:
         if isinstance(statement, ast.EdgeChain):

@@ -150,6 +150,27 @@ def _domain(decl: ast.VariableDecl) -> list[str] | None:
     return None
 
 
+def check_hypotheses(ctx: Context) -> Iterator[Diagnostic]:
+    for hypothesis in ctx.hypotheses:
+        if not hypothesis.text.value.strip():
+            yield error("E090", "the hypothesis is empty", hypothesis.text.span)
+    for extra in ctx.decisions[1:]:
+        yield error(
+            "E091",
+            f"a study has one decision rule; the first is on line {ctx.decisions[0].span.line}",
+            extra.span,
+        )
+    for rule in ctx.decisions[:1]:
+        probability = rule.prob_threshold
+        if not 0 < probability.value < 1:
+            yield error(
+                "E092",
+                f"the probability threshold must be between 0 and 1, not {probability.text}",
+                probability.span,
+                "for example: decide transported if prob(effect > 0) > 0.95",
+            )
+
+
 def check_fit(ctx: Context) -> Iterator[Diagnostic]:
     for extra in ctx.fits[1:]:
         yield error(

@@ -28,6 +28,7 @@ class EstimateResult:
     draws: int
     refusal: str | None = None
     warnings: tuple[str, ...] = field(default=())
+    decision: dict | None = None
 
     def to_json(self) -> dict:
         return {
@@ -49,5 +50,6 @@ class EstimateResult:
             "seed": self.seed,
             "draws": self.draws,
             "refusal": self.refusal,
+            "decision": self.decision,
             "warnings": list(self.warnings),
         }

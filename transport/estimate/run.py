@@ -182,7 +182,16 @@ def estimate_study(
                 + (f"; without it the estimate is {check.without['mean']:.3f}"
                    if check.without and check.without.get("mean") is not None else "")
             )
+    decision = None
+    if study.decision is not None:
+        decision = {
+            "rule": study.decision.describe(),
+            "label": study.decision.label,
+            "probability": study.decision.probability(effect),
+            "holds": study.decision.holds(effect),
+        }
     return EstimateResult(
+        decision=decision,
         query=query_json,
         transportable=True,
         status=identification.status,

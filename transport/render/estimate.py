@@ -23,6 +23,13 @@ def estimate_text(result: EstimateResult) -> str:
         f"  method: {data['method']}",
         f"  formula: {data['estimand']}",
     ]
+    if data.get("decision"):
+        rule = data["decision"]
+        verdict = "met" if rule["holds"] else "not met"
+        lines.append(
+            f"  decision rule '{rule['rule']}': {verdict} "
+            f"(posterior probability {rule['probability']:.3f})"
+        )
     if data["prior"] and data["prior"]["contraction"] is not None:
         lines.append(
             f"  the data narrow the prior's spread of the effect by "

@@ -246,6 +246,27 @@ class FitDecl:
     span: Span = _span()
 
 
+@dataclass(frozen=True)
+class HypothesisDecl:
+    """`hypothesis "..."`: a hypothesis about the target effect, for the preregistration."""
+
+    text: Text
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class DecisionDecl:
+    """`decide LABEL if prob(effect OP X) OP P`: the rule that turns the posterior into a
+    conclusion."""
+
+    label: Name
+    effect_comparison: Name
+    effect_threshold: Number
+    prob_comparison: Name
+    prob_threshold: Number
+    span: Span = _span()
+
+
 Statement = (
     Version
     | StudyDecl
@@ -256,6 +277,8 @@ Statement = (
     | DataDecl
     | QueryDecl
     | FitDecl
+    | HypothesisDecl
+    | DecisionDecl
 )
 
 

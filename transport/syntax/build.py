@@ -180,6 +180,16 @@ class ToAst(Transformer):
     def contrast_clause(self, meta, children):
         return ast.ContrastClause(children[0], children[1], meta_span(meta))
 
+    def hypothesis(self, meta, children):
+        return ast.HypothesisDecl(_text(children[0]), meta_span(meta))
+
+    def decision(self, meta, children):
+        label, compare_effect, effect, compare_prob, prob = children
+        return ast.DecisionDecl(
+            _name(label), _name(compare_effect), _number(effect), _name(compare_prob),
+            _number(prob), meta_span(meta),
+        )
+
     def fit(self, meta, children):
         return ast.FitDecl(tuple(children), meta_span(meta))
 

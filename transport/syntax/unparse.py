@@ -134,6 +134,14 @@ def render(statement: ast.Statement, widths: list[int] | None = None) -> list[st
             else:
                 text += f" contrast {_level(clause.treated)} vs {_level(clause.control)}"
         return [text]
+    if isinstance(statement, ast.HypothesisDecl):
+        return [f"hypothesis {quote(statement.text.value)}"]
+    if isinstance(statement, ast.DecisionDecl):
+        return [
+            f"decide {statement.label.text} if prob(effect {statement.effect_comparison.text} "
+            f"{_number(statement.effect_threshold)}) {statement.prob_comparison.text} "
+            f"{_number(statement.prob_threshold)}"
+        ]
     if isinstance(statement, ast.FitDecl):
         options = "".join(
             f" {o.key.text} {o.value.text if isinstance(o.value, ast.Name) else _number(o.value)}"
