@@ -29,6 +29,10 @@ class EstimateResult:
     refusal: str | None = None
     warnings: tuple[str, ...] = field(default=())
     decision: dict | None = None
+    # Posterior draws of the target effect and of each source's own effect, for plots;
+    # not part of the JSON contract.
+    effect_draws: object = field(default=None, compare=False, repr=False)
+    source_draws: dict = field(default_factory=dict, compare=False, repr=False)
 
     def to_json(self) -> dict:
         return {

@@ -70,15 +70,16 @@ def _data_summary(loaded: tuple[LoadedData, ...]) -> tuple[dict, ...]:
     )
 
 
-def _source_effects(study, loaded, draws, rng) -> dict:
-    effects = {}
+def _source_effects(study, loaded, draws, rng) -> tuple[dict, dict]:
+    effects, samples = {}, {}
     for source in study.sources:
         if has_experiment(study, source.name):
             effect, _ = formula_effect(experiment_formula(study, source.name), study, loaded,
                                        draws, rng)
             summary = describe(effect)
             effects[source.name] = {k: summary[k] for k in ("mean", "sd", "hdi_95")}
-    return effects
+            samples[source.name] = effect
+    return effects, samples
 
 
 def _checks(study, loaded, identification, draws, rng) -> tuple[AssumptionCheck, ...]:
@@ -151,7 +152,7 @@ def estimate_study(
         "sd": prior_sd,
         "contraction": float(1 - (summary["sd"] ** 2) / (prior_sd**2)) if prior_sd > 0 else None,
     }
-    source_effects = _source_effects(study, loaded, draws, rng)
+    source_effects, source_draws = _source_effects(study, loaded, draws, rng)
     used_sources = [p for p, _ in (item.key for item in reads(formula)) if p != study.target.name]
     naive_source = next((s for s in used_sources if s in source_effects),
                         next(iter(source_effects), None))
@@ -191,6 +192,8 @@ def estimate_study(
             "holds": study.decision.holds(effect),
         }
     return EstimateResult(
+        effect_draws=effect,
+        source_draws=source_draws,
         decision=decision,
         query=query_json,
         transportable=True,
