@@ -50,6 +50,11 @@ SKILLS = ("entry", "intermediate", "expert")
 
 N_GPT = 4000
 N_HUMAN = 500
+# Every hourly job posted on the platform in the study period: its budget and skill level
+# are on record whether or not the post was in the experiment (the "unlabeled" data that
+# prediction-powered inference uses). Drawn from its own seed, after the other files.
+N_POSTS = 20000
+POSTS_SEED = SEED + 1
 
 # --- covariate distributions -------------------------------------------------------------
 # The LLM study crosses budgets and skill levels evenly.
@@ -142,6 +147,8 @@ def main() -> None:
     header = ("budget", "skill_level", "wage_floor", "hire_experienced")
     write_csv(data / "gpt_employers.csv", header, gpt)
     write_csv(data / "human_employers.csv", header, human)
+    posts = simulate(np.random.default_rng(POSTS_SEED), N_POSTS, P_BUDGET_HUMAN, P_SKILL_HUMAN)
+    write_csv(data / "human_posts.csv", header[:2], [row[:2] for row in posts])
 
     true_effect = effect(P_BUDGET_HUMAN, P_SKILL_HUMAN)
     naive = {"gpt": effect(P_BUDGET_LLM, P_SKILL_LLM)}

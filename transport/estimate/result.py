@@ -29,6 +29,7 @@ class EstimateResult:
     refusal: str | None = None
     warnings: tuple[str, ...] = field(default=())
     decision: dict | None = None
+    ppi: dict | None = None
     # Posterior draws of the target effect and of each source's own effect, for plots;
     # not part of the JSON contract.
     effect_draws: object = field(default=None, compare=False, repr=False)
@@ -55,5 +56,6 @@ class EstimateResult:
             "draws": self.draws,
             "refusal": self.refusal,
             "decision": self.decision,
+            "ppi": self.ppi,
             "warnings": list(self.warnings),
         }

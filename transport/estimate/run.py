@@ -19,6 +19,7 @@ from transport.estimate.exact import (
     formula_effect,
     has_experiment,
 )
+from transport.estimate.ppi import ppi_estimate
 from transport.estimate.result import EstimateResult
 from transport.estimate.robustness import robustness as robustness_curve
 from transport.estimate.summary import describe
@@ -192,6 +193,7 @@ def estimate_study(
             "holds": study.decision.holds(effect),
         }
     return EstimateResult(
+        ppi=ppi_estimate(study, loaded),
         effect_draws=effect,
         source_draws=source_draws,
         decision=decision,

@@ -43,6 +43,18 @@ def estimate_text(result: EstimateResult) -> str:
     if data["naive"]:
         naive = data["naive"]
         lines.append(f"  naive estimate (from {naive['source']}): {naive['mean']:+.3f}")
+    ppi = data.get("ppi")
+    if ppi and ppi.get("applies"):
+        lines += [
+            "",
+            "Prediction-powered estimate (PPI++; LLM predictions plus the human experiment):",
+            f"  {ppi['estimate']:+.3f}  95% CI {_interval(ppi['ci_95'])}  (difference in means "
+            f"alone: {ppi['classical']['estimate']:+.3f} {_interval(ppi['classical']['ci_95'])})",
+            f"  the LLM data are worth {ppi['llm_worth_n']:.0f} more human participants "
+            f"(effective n {ppi['effective_n']:.0f} from {ppi['n_labelled']} humans; "
+            f"lambda {ppi['lambda']:.2f})",
+            f"  assumes: {ppi['assumption']}",
+        ]
     if data["assumption_checks"]:
         lines += ["", "Sharing assumptions against the data:"]
         for check in data["assumption_checks"]:
