@@ -194,6 +194,20 @@ class Decision:
         )
 
 
+CALIBRATION_ROLES = ("llm", "human", "se", "id", "by")
+
+
+@dataclass(frozen=True)
+class CalibrationSpec:
+    """An empirical prior for how `source`'s effects translate into human effects: a
+    calibration result (`.json` from `transport calibrate`) or paired effects (`.csv`, whose
+    columns are named by `columns`: llm, human, se and optionally id, by)."""
+
+    path: str
+    source: str | None = None
+    columns: tuple[tuple[str, str], ...] = ()
+
+
 @dataclass(frozen=True)
 class StudyInfo:
     title: str | None = None
@@ -220,6 +234,7 @@ class Study:
     path: Path | None = None
     hypotheses: tuple[str, ...] = ()
     decision: Decision | None = None
+    calibrations: tuple[CalibrationSpec, ...] = ()
 
     @property
     def target(self) -> Population:

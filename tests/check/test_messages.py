@@ -54,6 +54,48 @@ population human target
 CASES = [
     pytest.param(
         HEAD + """\
+calibration "calib.txt"
+estimate effect of x on y
+""",
+        """\
+t.tdag:7:13: error[E093]: a calibration is a .json file from `transport calibrate` or a .csv of paired effects
+ 7 | calibration "calib.txt"
+   |             ^^^^^^^^^^^
+""",
+        id="E093-calibration-file-type",
+    ),
+    pytest.param(
+        HEAD + """\
+calibration "pairs.csv" columns { llm = "pred", humna = "h" }
+estimate effect of x on y
+""",
+        """\
+t.tdag:7:13: error[E094]: a .csv calibration needs columns for human, se
+ 7 | calibration "pairs.csv" columns { llm = "pred", humna = "h" }
+   |             ^^^^^^^^^^^
+   = help: for example: columns { llm = "pred:gpt-4", human = "human_effect", se = "human_se" }
+t.tdag:7:49: error[E094]: unknown calibration column role 'humna'
+ 7 | calibration "pairs.csv" columns { llm = "pred", humna = "h" }
+   |                                                 ^^^^^
+   = help: did you mean 'human'?
+""",
+        id="E094-calibration-csv-columns",
+    ),
+    pytest.param(
+        HEAD + """\
+calibration "a.json" for gpt
+calibration "b.json" for gpt
+estimate effect of x on y
+""",
+        """\
+t.tdag:8:1: error[E095]: a calibration for gpt is already given on line 7
+ 8 | calibration "b.json" for gpt
+   | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+""",
+        id="E095-two-calibrations",
+    ),
+    pytest.param(
+        HEAD + """\
 hypothesis "  "
 estimate effect of x on y
 """,

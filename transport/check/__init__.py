@@ -21,7 +21,12 @@ from transport.check.rules_declarations import (
     check_version,
 )
 from transport.check.rules_graph import check_connected, check_cycles, check_edges
-from transport.check.rules_query import check_fit, check_hypotheses, check_query
+from transport.check.rules_query import (
+    check_calibrations,
+    check_fit,
+    check_hypotheses,
+    check_query,
+)
 from transport.errors import Diagnostic, sort_diagnostics
 from transport.study import Study
 from transport.syntax.ast import Document
@@ -41,6 +46,7 @@ RULES: tuple[Rule, ...] = (
     check_query,
     check_fit,
     check_hypotheses,
+    check_calibrations,
     check_coverage,
 )
 

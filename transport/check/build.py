@@ -10,6 +10,7 @@ from transport.check.rules_coverage import query_names
 from transport.check.rules_declarations import level_text
 from transport.study import (
     Assumption,
+    CalibrationSpec,
     CoefficientMechanism,
     DataSpec,
     Decision,
@@ -59,6 +60,13 @@ def build_study(ctx: Context, path: Path | None) -> Study:
         path=path,
         hypotheses=tuple(h.text.value for h in ctx.hypotheses),
         decision=_decision(ctx),
+        calibrations=tuple(
+            CalibrationSpec(
+                c.path.value, c.source.text if c.source else None,
+                tuple((b.variable.text, b.column.value) for b in c.columns or ()),
+            )
+            for c in ctx.calibrations
+        ),
     )
 
 

@@ -34,6 +34,7 @@ class Context:
     fits: list[ast.FitDecl] = field(default_factory=list)
     hypotheses: list[ast.HypothesisDecl] = field(default_factory=list)
     decisions: list[ast.DecisionDecl] = field(default_factory=list)
+    calibrations: list[ast.CalibrationDecl] = field(default_factory=list)
 
     @property
     def populations(self) -> dict[str, ast.PopulationDecl]:
@@ -91,6 +92,7 @@ def gather(document: ast.Document) -> Context:
         ast.FitDecl: context.fits,
         ast.HypothesisDecl: context.hypotheses,
         ast.DecisionDecl: context.decisions,
+        ast.CalibrationDecl: context.calibrations,
     }
     for statement in document.statements:
         if isinstance(statement, ast.EdgeChain):

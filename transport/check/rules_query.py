@@ -171,6 +171,65 @@ def check_hypotheses(ctx: Context) -> Iterator[Diagnostic]:
             )
 
 
+def check_calibrations(ctx: Context) -> Iterator[Diagnostic]:
+    from transport.study import CALIBRATION_ROLES
+
+    seen: dict[str | None, int] = {}
+    for decl in ctx.calibrations:
+        suffix = decl.path.value.rsplit(".", 1)[-1].lower() if "." in decl.path.value else ""
+        if suffix not in ("json", "csv"):
+            yield error(
+                "E093",
+                "a calibration is a .json file from `transport calibrate` or a .csv of paired "
+                "effects",
+                decl.path.span,
+            )
+        if suffix == "json" and decl.columns is not None:
+            yield error(
+                "E094", "columns { ... } belongs to a .csv calibration", decl.path.span
+            )
+        for binding in decl.columns or ():
+            if binding.variable.text not in CALIBRATION_ROLES:
+                yield error(
+                    "E094",
+                    f"unknown calibration column role '{binding.variable.text}'",
+                    binding.variable.span,
+                    did_you_mean(binding.variable.text, CALIBRATION_ROLES)
+                    or f"the roles are: {', '.join(CALIBRATION_ROLES)}",
+                )
+        if suffix == "csv":
+            named = {b.variable.text for b in decl.columns or ()}
+            missing = [r for r in ("llm", "human", "se") if r not in named]
+            if missing:
+                yield error(
+                    "E094",
+                    f"a .csv calibration needs columns for {', '.join(missing)}",
+                    decl.path.span,
+                    'for example: columns { llm = "pred:gpt-4", human = "human_effect", '
+                    'se = "human_se" }',
+                )
+        source = decl.source
+        if source is not None:
+            if source.text not in ctx.populations:
+                from transport.check.rules_assumptions import unknown_population
+
+                yield unknown_population(source, ctx)
+            elif ctx.populations[source.text].role.text == "target":
+                yield error(
+                    "E051",
+                    f"'{source.text}' is the target; a calibration translates a source's effects",
+                    source.span,
+                )
+        key = source.text if source is not None else None
+        if key in seen:
+            yield error(
+                "E095",
+                f"a calibration for {key or 'the sources'} is already given on line {seen[key]}",
+                decl.span,
+            )
+        seen.setdefault(key, decl.span.line)
+
+
 def check_fit(ctx: Context) -> Iterator[Diagnostic]:
     for extra in ctx.fits[1:]:
         yield error(

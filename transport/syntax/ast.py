@@ -267,6 +267,17 @@ class DecisionDecl:
     span: Span = _span()
 
 
+@dataclass(frozen=True)
+class CalibrationDecl:
+    """`calibration "calib.json" [for POP] [columns {...}]`: an empirical prior, from paired
+    LLM/human studies, for how a source's effects translate into human effects."""
+
+    path: Text
+    source: Name | None
+    columns: tuple[ColumnBinding, ...] | None
+    span: Span = _span()
+
+
 Statement = (
     Version
     | StudyDecl
@@ -279,6 +290,7 @@ Statement = (
     | FitDecl
     | HypothesisDecl
     | DecisionDecl
+    | CalibrationDecl
 )
 
 

@@ -183,6 +183,18 @@ class ToAst(Transformer):
     def hypothesis(self, meta, children):
         return ast.HypothesisDecl(_text(children[0]), meta_span(meta))
 
+    def calibration(self, meta, children):
+        path, *clauses = children
+        source = next((c for c in clauses if isinstance(c, ast.Name)), None)
+        columns = next((c for c in clauses if isinstance(c, tuple)), None)
+        return ast.CalibrationDecl(_text(path), source, columns, meta_span(meta))
+
+    def calibration_for(self, meta, children):
+        return _name(children[0])
+
+    def calibration_columns(self, meta, children):
+        return tuple(children)
+
     def decision(self, meta, children):
         label, compare_effect, effect, compare_prob, prob = children
         return ast.DecisionDecl(

@@ -134,6 +134,16 @@ def render(statement: ast.Statement, widths: list[int] | None = None) -> list[st
             else:
                 text += f" contrast {_level(clause.treated)} vs {_level(clause.control)}"
         return [text]
+    if isinstance(statement, ast.CalibrationDecl):
+        text = f"calibration {quote(statement.path.value)}"
+        if statement.source is not None:
+            text += f" for {statement.source.text}"
+        if statement.columns is not None:
+            bindings = ", ".join(
+                f"{b.variable.text} = {quote(b.column.value)}" for b in statement.columns
+            )
+            text += " columns { " + bindings + " }" if bindings else " columns {}"
+        return [text]
     if isinstance(statement, ast.HypothesisDecl):
         return [f"hypothesis {quote(statement.text.value)}"]
     if isinstance(statement, ast.DecisionDecl):
