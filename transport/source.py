@@ -32,6 +32,10 @@ class Source:
     _line_starts: tuple[int, ...] = field(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        if "\r" in self.text:  # Windows and old Mac line endings read as newlines
+            object.__setattr__(
+                self, "text", self.text.replace("\r\n", "\n").replace("\r", "\n")
+            )
         starts = [0]
         starts.extend(i + 1 for i, ch in enumerate(self.text) if ch == "\n")
         object.__setattr__(self, "_line_starts", tuple(starts))

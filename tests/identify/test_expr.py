@@ -128,3 +128,16 @@ def test_counts_helper():
 def test_missing_table_is_an_error():
     with pytest.raises(KeyError):
         evaluate(prob("zz", "y"), {}, {"y": 0})
+
+
+def test_evaluate_is_also_reachable_from_expr():
+    from transport.identify import expr
+
+    t = _table([(0, 0, 0.5), (1, 1, 0.5)])
+    assert expr.evaluate(prob("h", "y", "x"), {("h", frozenset()): t}, {"x": 1, "y": 1}) == 1.0
+
+
+def test_rendering_methods():
+    e = summation(["z"], product([prob("gpt", "y", ["z"], ["x"]), prob("human", "z")]))
+    assert e.to_text() == to_text(e) and e.to_latex() == to_latex(e) and e.to_json() == to_json(e)
+    assert ONE.to_text() == "1"

@@ -16,10 +16,10 @@ F = frozenset
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(0, 10**9), n=st.integers(3, 5))
-def test_transportable_estimands_are_correct(seed, n):
+@given(seed=st.integers(0, 10**9), n=st.integers(3, 5), latents=st.booleans())
+def test_transportable_estimands_are_correct(seed, n, latents):
     rng = random.Random(seed)
-    p = random_problem(rng, n)
+    p = random_problem(rng, n, latents=latents, richer=True)
     r = identify(p, suggestions=False)
     assert r.status in ("transportable", "not_transportable")  # everything measured
     if r.transportable:
@@ -29,15 +29,15 @@ def test_transportable_estimands_are_correct(seed, n):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(0, 10**9), n=st.integers(3, 5))
-def test_partial_observation_estimands_are_correct(seed, n):
+@given(seed=st.integers(0, 10**9), n=st.integers(3, 5), latents=st.booleans())
+def test_partial_observation_estimands_are_correct(seed, n, latents):
     rng = random.Random(seed)
-    p = random_problem(rng, n, partial=True)
+    p = random_problem(rng, n, partial=True, latents=latents, richer=True)
     r = identify(p, suggestions=False)
     if r.transportable:
         check_estimand(p, r.estimand, seed=seed % 1000)  # tables hold measured columns only
     full = TransportProblem(**{**p.__dict__, "datasets": tuple(
-        Dataset(d.population, d.experiment, F(p.nodes)) for d in p.datasets)})
+        Dataset(d.population, d.experiment, F(p.nodes) - p.latent) for d in p.datasets)})
     full_verdict = identify(full, suggestions=False).status
     if r.status == "not_transportable":
         assert full_verdict == "not_transportable"  # proofs only from full observation

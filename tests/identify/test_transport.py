@@ -73,8 +73,9 @@ COVARIATE = dict(nodes="xzy", directed=[("z", "x"), ("z", "y"), ("x", "y")],
 
 
 def test_covariate_shift_transport_formula():
-    """Bareinboim & Pearl 2012 (AAAI), Fig. 1(a) / Pearl & Bareinboim 2011 Eq. (age example):
-    S -> Z with Z a covariate; P*(y|do(x)) = Σ_z P(y|do(x), z) P*(z)."""
+    """Pearl & Bareinboim 2011 (AAAI), the age example of Fig. 1(a), also the opening example
+    of Bareinboim & Pearl 2012: S -> Z with Z a covariate; P*(y|do(x)) = Σ_z P(y|do(x), z) P*(z).
+    (X <-> Y is added so that the target data alone do not answer.)"""
     p = problem(**COVARIATE, datasets=[Dataset("human", F(), F("xyz")),
                                        Dataset("gpt", F("x"), F("xyz"))])
     r = identify(p)
@@ -93,7 +94,7 @@ def test_sid_wrapper_gives_the_same_formula():
 
 
 def test_selection_on_outcome_with_confounding_is_not_transportable():
-    """Bareinboim & Pearl 2012, Theorem 3 (s-hedge): S -> Y with X <-> Y, X -> Y."""
+    """Bareinboim & Pearl 2012, s-hedge criterion: S -> Y with X <-> Y, X -> Y."""
     p = problem("xy", [("x", "y")], [("x", "y")], {"gpt": "y"},
                 [Dataset("human", F(), F("xy")), Dataset("gpt", F("x"), F("xy"))])
     r = identify(p)

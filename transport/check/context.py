@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from transport.source import Span
 from transport.syntax import ast
@@ -36,25 +37,25 @@ class Context:
     decisions: list[ast.DecisionDecl] = field(default_factory=list)
     calibrations: list[ast.CalibrationDecl] = field(default_factory=list)
 
-    @property
+    @cached_property
     def populations(self) -> dict[str, ast.PopulationDecl]:
         found: dict[str, ast.PopulationDecl] = {}
         for decl in self.population_decls:
             found.setdefault(decl.name.text, decl)
         return found
 
-    @property
+    @cached_property
     def variables(self) -> dict[str, ast.VariableDecl]:
         found: dict[str, ast.VariableDecl] = {}
         for decl in self.variable_decls:
             found.setdefault(decl.name.text, decl)
         return found
 
-    @property
+    @cached_property
     def target_names(self) -> list[str]:
         return [n for n, d in self.populations.items() if d.role.text == "target"]
 
-    @property
+    @cached_property
     def source_names(self) -> list[str]:
         return [n for n, d in self.populations.items() if d.role.text == "source"]
 
@@ -64,13 +65,25 @@ class Context:
 
     def known_edges(self) -> list[EdgeUse]:
         """Edges whose both ends are declared variables."""
+        return self._known_edges
+
+    @cached_property
+    def _known_edges(self) -> list[EdgeUse]:
         names = self.variables
         return [e for e in self.edge_uses if e.tail.text in names and e.head.text in names]
 
     def directed_pairs(self) -> set[tuple[str, str]]:
+        return self._directed_pairs
+
+    @cached_property
+    def _directed_pairs(self) -> set[tuple[str, str]]:
         return {(e.tail.text, e.head.text) for e in self.known_edges() if e.kind == "->"}
 
     def bidirected_pairs(self) -> set[tuple[str, str]]:
+        return self._bidirected_pairs
+
+    @cached_property
+    def _bidirected_pairs(self) -> set[tuple[str, str]]:
         return {
             tuple(sorted((e.tail.text, e.head.text)))
             for e in self.known_edges()

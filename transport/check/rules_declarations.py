@@ -11,6 +11,7 @@ from transport.study import VAR_KINDS
 from transport.syntax import ast
 from transport.syntax.grammar import STATEMENT_KEYWORDS
 
+MAX_ORDINAL_LEVELS = 10_000
 STUDY_FIELDS = ("question", "author", "description", "registration", "url", "license", "funding")
 REPEATABLE_STUDY_FIELDS = ("author",)
 
@@ -182,6 +183,13 @@ def _check_type(var_type: ast.VarType) -> Iterator[Diagnostic]:
             "E032",
             f"ordinal({low.text}..{high.text}): the lower bound must be below the upper bound",
             ranges[0].span,
+        )
+    elif high.value - low.value >= MAX_ORDINAL_LEVELS:
+        yield error(
+            "E032",
+            f"ordinal({low.text}..{high.text}) has more than {MAX_ORDINAL_LEVELS:,} levels",
+            ranges[0].span,
+            "declare it count or continuous",
         )
 
 

@@ -135,7 +135,7 @@ def decide(problem: TransportProblem) -> _Verdict:
         trace.append(f"Latent variables {names(problem.latent)} were projected out "
                      "(Verma–Pearl latent projection).")
     for s in sources:
-        if s.population == target and s.experiment == x and y <= s.measured:
+        if x and s.population == target and s.experiment == x and y <= s.measured:
             trace.append(f"{target}'s own experiment on {names(x)} measures {names(y)}: "
                          "the effect is read off directly.")
             return _Verdict(TRANSPORTABLE, prob(target, y, do=x), None, tuple(trace))
@@ -169,10 +169,54 @@ def decide(problem: TransportProblem) -> _Verdict:
                      "projection) gives a formula over measured variables only.")
         trace.extend(hit.result.trace)
         return _Verdict(TRANSPORTABLE, hit.result.estimand, None, tuple(trace))
+    unconstrained = unconstrained_outcome(problem)
+    if unconstrained is not None:
+        trace.append(unconstrained)
+        return _Verdict(NOT_TRANSPORTABLE, None, unconstrained, tuple(trace))
     trace.append("Every formula found needs a variable that the dataset providing it did not "
                  "measure, and the bounded search over alternatives found none; this is a "
                  "limit of the search, not a proof.")
     return _Verdict(NOT_FOUND, None, None, tuple(trace))
+
+
+def unconstrained_outcome(problem: TransportProblem) -> str | None:
+    """A proof of non-transportability that holds under partial observation: when an
+    outcome's mechanism differs from the target's in every source and no target data
+    observe it or anything it causes, the target's mechanism of that outcome can be replaced
+    (say, by a constant distribution) without changing any available distribution, while
+    P*(y | do(x)) changes. Returns the witness sentence, or None."""
+    children: dict[str, set[str]] = {}
+    for a, b in problem.directed:
+        children.setdefault(a, set()).add(b)
+    for y in problem.outcome:
+        if y in problem.latent or y in problem.treatment:
+            continue
+        if not problem.sources or any(
+            y not in problem.selection.get(s, frozenset()) for s in problem.sources
+        ):
+            continue
+        affected, stack = {y}, [y]
+        while stack:
+            for child in children.get(stack.pop(), ()):
+                if child not in affected:
+                    affected.add(child)
+                    stack.append(child)
+        observed_in_target = [
+            d for d in problem.datasets
+            if d.population == problem.target and y not in d.experiment
+            and d.measured & affected
+        ]
+        if observed_in_target:
+            continue
+        return (
+            f"Nothing available constrains how {y} arises in {problem.target}: its mechanism "
+            f"may differ from {problem.target}'s in every source "
+            f"({', '.join(problem.sources)}), and no {problem.target} data observe {y} or "
+            f"anything it causes. Two models that agree on every available distribution can "
+            f"give {y} any distribution in {problem.target}, so P_{problem.target}({y} | "
+            f"do({', '.join(problem.treatment)})) is not determined."
+        )
+    return None
 
 
 def uses_of(estimand: Expr) -> tuple[Use, ...]:

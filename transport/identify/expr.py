@@ -18,13 +18,31 @@ from typing import Any, Union
 Expr = Union["One", "Prob", "Sum", "Product", "Quotient"]
 
 
+class _Rendered:
+    """Methods shared by all expression values (they delegate to the module functions)."""
+
+    __slots__ = ()
+
+    def to_text(self) -> str:
+        """Plain-text rendering (see module function `to_text`)."""
+        return to_text(self)  # type: ignore[arg-type]
+
+    def to_latex(self) -> str:
+        """LaTeX rendering (see module function `to_latex`)."""
+        return to_latex(self)  # type: ignore[arg-type]
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-able tree (see module function `to_json`)."""
+        return to_json(self)  # type: ignore[arg-type]
+
+
 @dataclass(frozen=True)
-class One:
+class One(_Rendered):
     """The constant 1 (an empty product, or a distribution summed over all its variables)."""
 
 
 @dataclass(frozen=True)
-class Prob:
+class Prob(_Rendered):
     """P_population(vars | given, do(do)): a conditional of one population's distribution."""
 
     population: str
@@ -34,7 +52,7 @@ class Prob:
 
 
 @dataclass(frozen=True)
-class Sum:
+class Sum(_Rendered):
     """Σ over `over` (bound variables) of `body`."""
 
     over: tuple[str, ...]
@@ -42,14 +60,14 @@ class Sum:
 
 
 @dataclass(frozen=True)
-class Product:
+class Product(_Rendered):
     """The product of two or more factors."""
 
     factors: tuple[Expr, ...]
 
 
 @dataclass(frozen=True)
-class Quotient:
+class Quotient(_Rendered):
     """numerator / denominator."""
 
     numerator: Expr
@@ -373,3 +391,10 @@ def terms(e: Expr) -> list[Prob]:
     if isinstance(e, Quotient):
         return terms(e.numerator) + terms(e.denominator)
     return []
+
+
+def evaluate(e: Expr, tables: Any, assignment: Any) -> float:
+    """Numeric value of an estimand; see `transport.identify.evaluate.evaluate`."""
+    from .evaluate import evaluate as _evaluate
+
+    return _evaluate(e, tables, assignment)

@@ -211,6 +211,13 @@ class Diagram:
         return Diagram(self.nodes, self.parents, self.siblings, dict(selection),
                        self._children, self._order, self._rank, self._cache)
 
+    def induced(self, keep: frozenset[Node]) -> Diagram:
+        """The induced subdiagram G[keep] (selection nodes keep their targets inside keep)."""
+        parents = {v: self.parents[v] & keep for v in keep}
+        siblings = {v: self.siblings[v] & keep for v in keep}
+        selection = {s: t & keep for s, t in self.selection.items() if t & keep}
+        return Diagram(frozenset(keep), parents, siblings, selection)
+
     def project(self, keep: frozenset[Node]) -> Diagram:
         """Latent projection onto `keep`: the other observed nodes become unobserved."""
         return project(self, keep)

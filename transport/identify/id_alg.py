@@ -8,7 +8,7 @@ of the published pseudocode is one function below, so it can be tested on its ow
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .expr import Expr, conditional, marginal, prob, product, quotient, summation
@@ -31,8 +31,9 @@ class Hedge:
         """A plain sentence naming the two C-forests."""
         extra = self.forest - self.subforest
         return (f"hedge: F = {names(self.forest)} and F' = {names(self.subforest)} are both "
-                f"confounded districts and {names(extra)} are ancestors of F' inside F, so the "
-                f"mechanisms of {names(extra)} cannot be separated from those of F'")
+                f"confounded districts and every node of {names(extra)} is an ancestor of F' "
+                f"inside F, so the mechanisms of {names(extra)} cannot be separated from "
+                "those of F'")
 
 
 class NotIdentifiable(Exception):  # noqa: N818 - reads as a result, not an error condition
@@ -73,6 +74,18 @@ def line5_hedge(d: Diagram, s: frozenset[str], v: frozenset[str]) -> Hedge | Non
     return None
 
 
+def markov_given(d: Diagram, vi: str, before: Iterable[str]) -> frozenset[str]:
+    """The part of v_π^{(i-1)} that P(v_i | v_π^{(i-1)}) depends on.
+
+    With T the district of v_i in G[v_π^{(i)}], v_i is independent of the other predecessors
+    given (T ∪ Pa(T)) minus v_i (Tian & Pearl 2002, Lemma 4), so the conditioning set shrinks.
+    """
+    prefix = frozenset(before) | {vi}
+    district = d.district_of(vi, prefix)
+    parents = frozenset().union(*(d.parents[t] for t in district)) & prefix
+    return (district | parents) - {vi}
+
+
 def line6_factor(d: Diagram, s: frozenset[str], y: frozenset[str], p: Expr,
                  v: frozenset[str]) -> Expr:
     """Line 6: S is a district of G: Σ_{s \\ y} Π_{v_i ∈ S} P(v_i | v_π^{(i-1)})."""
@@ -80,44 +93,55 @@ def line6_factor(d: Diagram, s: frozenset[str], y: frozenset[str], p: Expr,
     factors = []
     for i, vi in enumerate(order):
         if vi in s:
-            factors.append(conditional(p, {vi}, order[:i], v))
+            factors.append(conditional(p, {vi}, markov_given(d, vi, order[:i]), v))
     return summation(s - y, product(factors))
 
 
 def line7_restrict(d: Diagram, s_big: frozenset[str], p: Expr, v: frozenset[str]) -> Expr:
     """Line 7: S ⊂ S' ∈ C(G): P' = Π_{v_i ∈ S'} P(v_i | v_π^{(i-1)} ∩ S', v_π^{(i-1)} \\ S')."""
     order = d.sort(v)
-    return product(conditional(p, {vi}, order[:i], v) for i, vi in enumerate(order)
-                   if vi in s_big)
+    return product(conditional(p, {vi}, markov_given(d, vi, order[:i]), v)
+                   for i, vi in enumerate(order) if vi in s_big)
+
+
+HedgeHook = Callable[[frozenset[str], frozenset[str], frozenset[str], Hedge, list[str]], Expr]
 
 
 def run_id(d: Diagram, y: frozenset[str], x: frozenset[str], p: Expr, v: frozenset[str],
-           trace: list[str] | None = None) -> Expr:
-    """ID(y, x, P, G[v]) of Shpitser & Pearl (2006), Figure 3. Raises NotIdentifiable."""
+           trace: list[str] | None = None, on_hedge: HedgeHook | None = None) -> Expr:
+    """ID(y, x, P, G[v]) of Shpitser & Pearl (2006), Figure 3. Raises NotIdentifiable.
+
+    `on_hedge(y, x, v, hedge, trace)` replaces the failure of line 5 (sID uses it to read the
+    sub-effect from a source experiment, Bareinboim & Pearl 2012); it may raise itself.
+    """
     log = trace if trace is not None else []
     x = x & v
     if not x:
-        log.append(f"ID line 1: nothing intervened; sum {names(v - y)} out of P.")
+        rest = v - y
+        log.append(f"ID line 1: nothing intervened; sum {names(rest)} out of P." if rest
+                   else "ID line 1: nothing intervened; the factor is P itself.")
         return line1_no_intervention(y, p, v)
     anc = line2_ancestors(d, y, v)
     if anc != v:
         log.append(f"ID line 2: {names(v - anc)} are not ancestors of {names(y)}; "
                    "they are summed out.")
-        return run_id(d, y, x & anc, marginal(p, anc, v), anc, log)
+        return run_id(d, y, x & anc, marginal(p, anc, v), anc, log, on_hedge)
     w = line3_extra_interventions(d, y, x, v)
     if w:
         log.append(f"ID line 3: once {names(x)} is fixed, {names(w)} no longer affect "
                    f"{names(y)}; intervene on them as well.")
-        return run_id(d, y, x | w, p, v, log)
+        return run_id(d, y, x | w, p, v, log, on_hedge)
     comps = line4_districts(d, x, v)
     if len(comps) > 1:
         log.append("ID line 4: the effect factorizes over the districts "
                    + ", ".join(names(c) for c in comps) + ".")
-        parts = [run_id(d, c, v - c, p, v, log) for c in comps]
+        parts = [run_id(d, c, v - c, p, v, log, on_hedge) for c in comps]
         return summation(v - (y | x), product(parts))
     s = comps[0]
     hedge = line5_hedge(d, s, v)
     if hedge is not None:
+        if on_hedge is not None:
+            return on_hedge(y, x, v, hedge, log)
         log.append(f"ID line 5: {names(v)} is a single district containing {names(s)}: "
                    + hedge.describe() + ".")
         raise NotIdentifiable(hedge)
@@ -128,7 +152,7 @@ def run_id(d: Diagram, y: frozenset[str], x: frozenset[str], p: Expr, v: frozens
     s_big = next(c for c in d.districts(v) if s <= c)
     log.append(f"ID line 7: {names(s)} lies inside the district {names(s_big)}; "
                "restrict to it.")
-    return run_id(d, y, x & s_big, line7_restrict(d, s_big, p, v), s_big, log)
+    return run_id(d, y, x & s_big, line7_restrict(d, s_big, p, v), s_big, log, on_hedge)
 
 
 def identify_effect(d: Diagram, y: Iterable[str], x: Iterable[str], population: str = "target",

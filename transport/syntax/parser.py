@@ -6,6 +6,9 @@ statement, so that one mistake does not hide the others.
 
 from __future__ import annotations
 
+import re
+from functools import cache
+
 from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
@@ -122,11 +125,27 @@ def _diagnose(error: UnexpectedInput, source: Source, chunk: str) -> Diagnostic:
     message = f"unexpected {what + ' ' if what else ''}'{shown}'; expected {expected_text}"
     hint = None
     first_word = chunk.split(None, 1)[0] if chunk.split() else ""
-    if first_word in STATEMENT_KEYWORDS and token.type == "ARROW":
+    before = source.line_text(token.line)[: token.column - 1]
+    previous = re.search(r"([^\W\d][\w-]*)\s*$", before)
+    previous_word = previous.group(1) if previous else ""
+    keywords = _word_keywords()
+    if first_word in STATEMENT_KEYWORDS and token.type == "ARROW" and (
+        previous_word == first_word
+    ):
         hint = (
             f"'{first_word}' starts a {first_word} statement, so it cannot name a variable "
             f"(rename it, e.g. '{first_word}_')"
         )
+    elif token.type == "ARROW" and previous_word in keywords:
+        hint = (
+            f"'{previous_word}' is read as part of the statement before it, not as a "
+            f"variable; rename the variable (e.g. '{previous_word}_') or write this edge "
+            "after another kind of statement"
+        )
+    elif previous_word and previous_word not in keywords and previous_word != first_word and (
+        did_you_mean(previous_word, keywords)
+    ):
+        hint = did_you_mean(previous_word, keywords)
     elif first_word and first_word not in STATEMENT_KEYWORDS and "ARROW" in expected:
         hint = did_you_mean(first_word, STATEMENT_KEYWORDS)
         if hint:
@@ -139,6 +158,15 @@ def _diagnose(error: UnexpectedInput, source: Source, chunk: str) -> Diagnostic:
         }
         hint = did_you_mean(shown, keywords)
     return Diagnostic("E005", "error", message, span, hint)
+
+
+@cache
+def _word_keywords() -> frozenset[str]:
+    """Every keyword of the grammar that is a word (statement and clause keywords)."""
+    return frozenset(
+        t.pattern.value for t in parser().terminals
+        if t.pattern.type == "str" and t.pattern.value.replace("_", "a").isalpha()
+    )
 
 
 def _is_word_terminal(terminal: str) -> bool:
