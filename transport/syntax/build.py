@@ -1,21 +1,48 @@
-"""Turn lark's parse tree into our own AST (lark's tree never leaves this module)."""
+"""Turn the parse into our own AST while lark parses (lark's tree never exists).
+
+The transformer runs inside the LALR parser, one method per grammar rule as it is reduced,
+so no parse tree is built and walked a second time. Every token is kept (keep_all_tokens)
+so that each node's span runs from its first keyword to its last character; methods drop
+the punctuation and keywords they do not need.
+"""
 
 from __future__ import annotations
 
-from lark import Token, Transformer, v_args
+from dataclasses import dataclass
+
+from lark import Token, Transformer
 
 from transport.source import Span
 from transport.syntax import ast
+
+_VALUES = frozenset({"NAME", "STRING", "NUMBER", "ARROW", "COMPARISON"})
+
+
+@dataclass(frozen=True)
+class _Group:
+    """A list-valued rule's result, carrying its span up to the rule that uses it."""
+
+    items: tuple
+    span: Span
 
 
 def token_span(token: Token) -> Span:
     return Span(token.line, token.column, token.end_line, token.end_column)
 
 
-def meta_span(meta) -> Span:
-    if getattr(meta, "empty", True):
-        return Span(0, 0, 0, 0)
-    return Span(meta.line, meta.column, meta.end_line, meta.end_column)
+def _span_of(item) -> Span:
+    return token_span(item) if isinstance(item, Token) else item.span
+
+
+def _span(children: list) -> Span:
+    """From the first child's start to the last child's end."""
+    first, last = _span_of(children[0]), _span_of(children[-1])
+    return Span(first.line, first.column, last.end_line, last.end_column)
+
+
+def _values(children: list) -> list:
+    """Children without punctuation and keywords."""
+    return [c for c in children if not (isinstance(c, Token) and c.type not in _VALUES)]
 
 
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
@@ -41,7 +68,8 @@ def _name(token: Token) -> ast.Name:
 
 
 def _text(token: Token) -> ast.Text:
-    return ast.Text(unescape(str(token)[1:-1]), token_span(token))
+    body = str(token)[1:-1]
+    return ast.Text(unescape(body) if "\\" in body else body, token_span(token))
 
 
 def _number(token: Token) -> ast.Number:
@@ -52,183 +80,173 @@ def _number(token: Token) -> ast.Number:
     return ast.Number(value, text, token_span(token))
 
 
-@v_args(meta=True)
+def _keyword(children: list) -> ast.Name:
+    """A rule that is a single keyword (a role, a kind): the keyword as a Name."""
+    return _name(children[0])
+
+
 class ToAst(Transformer):
-    """One method per grammar rule; each returns an AST node."""
+    """One method per grammar rule; each returns an AST node (or a _Group)."""
 
-    def start(self, meta, children):
+    def start(self, children):
         return tuple(children)
 
-    def version(self, meta, children):
-        return ast.Version(_number(children[0]), meta_span(meta))
+    def version(self, children):
+        (number,) = _values(children)
+        return ast.Version(_number(number), _span(children))
 
-    def study(self, meta, children):
-        fields = children[1] if len(children) > 1 else None
-        return ast.StudyDecl(_text(children[0]), fields, meta_span(meta))
+    def study(self, children):
+        title, *rest = _values(children)
+        fields = rest[0].items if rest else None
+        return ast.StudyDecl(_text(title), fields, _span(children))
 
-    def study_body(self, meta, children):
-        return tuple(children)
+    def study_body(self, children):
+        return _Group(tuple(_values(children)), _span(children))
 
-    def study_field(self, meta, children):
-        return ast.StudyField(_name(children[0]), _text(children[1]), meta_span(meta))
+    def study_field(self, children):
+        key, value = children
+        return ast.StudyField(_name(key), _text(value), _span(children))
 
-    def population(self, meta, children):
-        label = _text(children[2]) if len(children) > 2 else None
-        return ast.PopulationDecl(_name(children[0]), children[1], label, meta_span(meta))
-
-    def population_role(self, meta, children):
-        return _name(children[0])
-
-    def var_role(self, meta, children):
-        return _name(children[0])
-
-    def variable(self, meta, children):
-        name, var_type, *rest = children
-        label = None
-        roles = []
-        for item in rest:
-            if isinstance(item, Token) and item.type == "STRING":
-                label = _text(item)
-            else:
-                roles.append(item)
-        return ast.VariableDecl(_name(name), var_type, label, tuple(roles), meta_span(meta))
-
-    def var_type(self, meta, children):
-        args = children[1] if len(children) > 1 else None
-        return ast.VarType(_name(children[0]), args, meta_span(meta))
-
-    def type_args(self, meta, children):
-        return tuple(children)
-
-    def range(self, meta, children):
-        return ast.Range(_number(children[0]), _number(children[1]), meta_span(meta))
-
-    def name_level(self, meta, children):
-        return ast.Level(_name(children[0]), meta_span(meta))
-
-    def string_level(self, meta, children):
-        return ast.Level(_text(children[0]), meta_span(meta))
-
-    def number_level(self, meta, children):
-        return ast.Level(_number(children[0]), meta_span(meta))
-
-    def edges(self, meta, children):
-        groups = tuple(c for c in children if isinstance(c, ast.NodeGroup))
-        arrows = tuple(_name(c) for c in children if isinstance(c, Token))
-        return ast.EdgeChain(groups, arrows, meta_span(meta))
-
-    def single_node(self, meta, children):
-        return ast.NodeGroup((_name(children[0]),), False, meta_span(meta))
-
-    def node_set(self, meta, children):
-        return ast.NodeGroup(tuple(_name(c) for c in children), True, meta_span(meta))
-
-    def assumption(self, meta, children):
-        kind, *rest = children
-        mechanisms = tuple(c for c in rest if isinstance(c, ast.MechanismRef))
-        clauses = tuple(c for c in rest if not isinstance(c, ast.MechanismRef))
-        return ast.AssumptionDecl(kind, mechanisms, clauses, meta_span(meta))
-
-    def assumption_kind(self, meta, children):
-        return _name(children[0])
-
-    def variable_mechanism(self, meta, children):
-        return ast.MechanismRef(_name(children[0]), span=meta_span(meta))
-
-    def edge_mechanism(self, meta, children):
-        first, arrow, second = children
-        return ast.MechanismRef(_name(first), _name(arrow), _name(second), meta_span(meta))
-
-    def for_clause(self, meta, children):
-        return ast.ForClause(tuple(_name(c) for c in children), meta_span(meta))
-
-    def because_clause(self, meta, children):
-        return ast.BecauseClause(_text(children[0]), meta_span(meta))
-
-    def cite_clause(self, meta, children):
-        return ast.CiteClause(_text(children[0]), meta_span(meta))
-
-    def sd_clause(self, meta, children):
-        return ast.SdClause(_number(children[0]), meta_span(meta))
-
-    def data(self, meta, children):
-        population, path, *clauses = children
-        return ast.DataDecl(_name(population), _text(path), tuple(clauses), meta_span(meta))
-
-    def experiment_clause(self, meta, children):
-        return ast.ExperimentClause(tuple(_name(c) for c in children), meta_span(meta))
-
-    def observational_clause(self, meta, children):
-        return ast.ObservationalClause(meta_span(meta))
-
-    def measures_clause(self, meta, children):
-        return ast.MeasuresClause(tuple(_name(c) for c in children), meta_span(meta))
-
-    def columns_clause(self, meta, children):
-        return ast.ColumnsClause(tuple(children), meta_span(meta))
-
-    def column_binding(self, meta, children):
-        return ast.ColumnBinding(_name(children[0]), _text(children[1]), meta_span(meta))
-
-    def query(self, meta, children):
-        treatment, outcome, *clauses = children
-        return ast.QueryDecl(_name(treatment), _name(outcome), tuple(clauses), meta_span(meta))
-
-    def in_clause(self, meta, children):
-        return ast.InClause(_name(children[0]), meta_span(meta))
-
-    def contrast_clause(self, meta, children):
-        return ast.ContrastClause(children[0], children[1], meta_span(meta))
-
-    def hypothesis(self, meta, children):
-        return ast.HypothesisDecl(_text(children[0]), meta_span(meta))
-
-    def calibration(self, meta, children):
-        path, *clauses = children
-        source = next((c for c in clauses if isinstance(c, ast.Name)), None)
-        columns = next((c for c in clauses if isinstance(c, tuple)), None)
-        return ast.CalibrationDecl(_text(path), source, columns, meta_span(meta))
-
-    def calibration_for(self, meta, children):
-        return _name(children[0])
-
-    def calibration_columns(self, meta, children):
-        return tuple(children)
-
-    def decision(self, meta, children):
-        label, compare_effect, effect, compare_prob, prob = children
-        return ast.DecisionDecl(
-            _name(label), _name(compare_effect), _number(effect), _name(compare_prob),
-            _number(prob), meta_span(meta),
+    def population(self, children):
+        name, role, *label = _values(children)
+        return ast.PopulationDecl(
+            _name(name), role, _text(label[0]) if label else None, _span(children)
         )
 
-    def fit(self, meta, children):
-        return ast.FitDecl(tuple(children), meta_span(meta))
+    population_role = var_role = assumption_kind = staticmethod(_keyword)
 
-    def _option(self, key: str, meta, children) -> ast.FitOption:
-        token = children[0]
-        value = _name(token) if token.type == "NAME" else _number(token)
-        span = meta_span(meta)
-        key_span = Span(span.line, span.column, span.line, span.column + len(key))
-        return ast.FitOption(ast.Name(key, key_span), value, span)
+    def variable(self, children):
+        name, var_type, *rest = _values(children)
+        label = next((_text(c) for c in rest if isinstance(c, Token)), None)
+        roles = tuple(c for c in rest if isinstance(c, ast.Name))
+        return ast.VariableDecl(_name(name), var_type, label, roles, _span(children))
 
-    def chains_option(self, meta, children):
-        return self._option("chains", meta, children)
+    def var_type(self, children):
+        kind, *args = _values(children)
+        return ast.VarType(_name(kind), args[0].items if args else None, _span(children))
 
-    def draws_option(self, meta, children):
-        return self._option("draws", meta, children)
+    def type_args(self, children):
+        return _Group(tuple(_values(children)), _span(children))
 
-    def tune_option(self, meta, children):
-        return self._option("tune", meta, children)
+    def range(self, children):
+        low, high = _values(children)
+        return ast.Range(_number(low), _number(high), _span(children))
 
-    def seed_option(self, meta, children):
-        return self._option("seed", meta, children)
+    def name_level(self, children):
+        return ast.Level(_name(children[0]), _span(children))
 
-    def sampler_option(self, meta, children):
-        return self._option("sampler", meta, children)
+    def string_level(self, children):
+        return ast.Level(_text(children[0]), _span(children))
 
-    def cores_option(self, meta, children):
-        return self._option("cores", meta, children)
+    def number_level(self, children):
+        return ast.Level(_number(children[0]), _span(children))
 
-    def target_accept_option(self, meta, children):
-        return self._option("target_accept", meta, children)
+    def edges(self, children):
+        groups = tuple(c for c in children if isinstance(c, ast.NodeGroup))
+        arrows = tuple(_name(c) for c in children if isinstance(c, Token))
+        return ast.EdgeChain(groups, arrows, _span(children))
+
+    def single_node(self, children):
+        return ast.NodeGroup((_name(children[0]),), False, _span(children))
+
+    def node_set(self, children):
+        names = tuple(_name(c) for c in _values(children))
+        return ast.NodeGroup(names, True, _span(children))
+
+    def assumption(self, children):
+        kind, *rest = children
+        mechanisms = tuple(c for c in rest if isinstance(c, ast.MechanismRef))
+        clauses = tuple(
+            c for c in rest if not isinstance(c, ast.MechanismRef | Token)
+        )
+        return ast.AssumptionDecl(kind, mechanisms, clauses, _span(children))
+
+    def variable_mechanism(self, children):
+        return ast.MechanismRef(_name(children[0]), span=_span(children))
+
+    def edge_mechanism(self, children):
+        first, arrow, second = children
+        return ast.MechanismRef(_name(first), _name(arrow), _name(second), _span(children))
+
+    def for_clause(self, children):
+        return ast.ForClause(tuple(_name(c) for c in _values(children)), _span(children))
+
+    def because_clause(self, children):
+        (reason,) = _values(children)
+        return ast.BecauseClause(_text(reason), _span(children))
+
+    def cite_clause(self, children):
+        (citation,) = _values(children)
+        return ast.CiteClause(_text(citation), _span(children))
+
+    def sd_clause(self, children):
+        (sd,) = _values(children)
+        return ast.SdClause(_number(sd), _span(children))
+
+    def data(self, children):
+        population, path, *clauses = _values(children)
+        return ast.DataDecl(_name(population), _text(path), tuple(clauses), _span(children))
+
+    def experiment_clause(self, children):
+        names = tuple(_name(c) for c in _values(children))
+        return ast.ExperimentClause(names, _span(children))
+
+    def observational_clause(self, children):
+        return ast.ObservationalClause(_span(children))
+
+    def measures_clause(self, children):
+        return ast.MeasuresClause(tuple(_name(c) for c in _values(children)), _span(children))
+
+    def columns_clause(self, children):
+        return ast.ColumnsClause(tuple(_values(children)), _span(children))
+
+    def column_binding(self, children):
+        variable, column = _values(children)
+        return ast.ColumnBinding(_name(variable), _text(column), _span(children))
+
+    def query(self, children):
+        treatment, outcome, *clauses = _values(children)
+        return ast.QueryDecl(_name(treatment), _name(outcome), tuple(clauses), _span(children))
+
+    def in_clause(self, children):
+        (population,) = _values(children)
+        return ast.InClause(_name(population), _span(children))
+
+    def contrast_clause(self, children):
+        treated, control = _values(children)
+        return ast.ContrastClause(treated, control, _span(children))
+
+    def fit(self, children):
+        return ast.FitDecl(tuple(_values(children)), _span(children))
+
+    def _option(self, children):
+        key, value = children
+        parsed = _name(value) if value.type == "NAME" else _number(value)
+        return ast.FitOption(ast.Name(str(key), token_span(key)), parsed, _span(children))
+
+    chains_option = draws_option = tune_option = seed_option = _option
+    sampler_option = cores_option = target_accept_option = _option
+
+    def hypothesis(self, children):
+        (text,) = _values(children)
+        return ast.HypothesisDecl(_text(text), _span(children))
+
+    def calibration(self, children):
+        path, *clauses = _values(children)
+        source = next((c for c in clauses if isinstance(c, ast.Name)), None)
+        columns = next((c.items for c in clauses if isinstance(c, _Group)), None)
+        return ast.CalibrationDecl(_text(path), source, columns, _span(children))
+
+    def calibration_for(self, children):
+        (source,) = _values(children)
+        return _name(source)
+
+    def calibration_columns(self, children):
+        return _Group(tuple(_values(children)), _span(children))
+
+    def decision(self, children):
+        label, compare_effect, effect, compare_prob, prob = _values(children)
+        return ast.DecisionDecl(
+            _name(label), _name(compare_effect), _number(effect), _name(compare_prob),
+            _number(prob), _span(children),
+        )

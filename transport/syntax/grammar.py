@@ -28,12 +28,16 @@ def grammar_path() -> Path:
 
 @cache
 def parser() -> Lark:
-    """The LALR parser, built once per process."""
+    """The LALR parser, built once per process; it returns our AST directly (the
+    transformer runs as rules are reduced)."""
+    from transport.syntax.build import ToAst
+
     return Lark(
         grammar_path().read_text(encoding="utf-8"),
         parser="lalr",
         lexer="contextual",
-        propagate_positions=True,
+        keep_all_tokens=True,
         maybe_placeholders=False,
+        transformer=ToAst(),
         cache=True,
     )

@@ -15,7 +15,6 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from transport.errors import Diagnostic, TdagError, did_you_mean
 from transport.source import Source, Span
 from transport.syntax import ast
-from transport.syntax.build import ToAst
 from transport.syntax.grammar import STATEMENT_KEYWORDS, parser
 from transport.syntax.scan import comments, statement_starts
 
@@ -36,10 +35,9 @@ def parse(source: Source | str) -> ast.Document:
         ast.Comment(c.text, source.span(c.start, c.end)) for c in comments(source.text)
     ]
     try:
-        tree = parser().parse(source.text)
+        statements = parser().parse(source.text)
     except UnexpectedInput:
         raise TdagError(_recover(source), source) from None
-    statements = ToAst().transform(tree)
     return ast.Document(tuple(statements), tuple(found))
 
 
