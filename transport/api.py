@@ -98,8 +98,8 @@ def export_graph(study: Study, fmt: str = "dot", source: str | None = None) -> s
 def identify(study: Study):
     """Is the study's target effect transportable from what its data statements provide?
     Returns an Identification (status, estimand, uses, witness, suggestions, trace)."""
-    from transport.identify import identify as run
-    from transport.identify.from_study import problem_from_study
+    from transport.identification import identify as run
+    from transport.identification.from_study import problem_from_study
 
     return run(problem_from_study(study))
 

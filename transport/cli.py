@@ -79,7 +79,15 @@ def cmd_fmt(args: argparse.Namespace) -> int:
 def cmd_graph(args: argparse.Namespace) -> int:
     from transport.api import export_graph, load
 
-    text = export_graph(load(args.file), args.format, args.source)
+    study = load(args.file)
+    if args.format == "svg":
+        if args.source is not None:
+            raise UsageError("--source is not available with --format svg (it draws every source)")
+        from transport.report.figures import draw_diagram
+
+        text, _ = draw_diagram(study)
+    else:
+        text = export_graph(study, args.format, args.source)
     _emit(text, args)
     return EXIT_OK
 
@@ -121,6 +129,33 @@ def cmd_estimate(args: argparse.Namespace) -> int:
         _print_json(result.to_json())
     else:
         print(estimate_text(result))
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    import shlex
+
+    from transport.report.build import write_report
+
+    paths = write_report(
+        args.file, args.output, force=args.force, quiet=args.quiet, seed=args.seed,
+        command_line=shlex.join(["transport", *args.argv]),
+    )
+    if args.format == "json":
+        _print_json({"folder": str(paths.folder), "files": [str(p) for p in paths.all]})
+    else:
+        print(f"wrote {paths.html}")
+        print(f"      {paths.markdown}")
+        print(f"      {paths.json}")
+    return EXIT_OK
+
+
+def cmd_prereg(args: argparse.Namespace) -> int:
+    from transport.api import load
+    from transport.report.prereg import prereg_text
+
+    text = prereg_text(load(args.file))
+    _emit(text, args)
     return EXIT_OK
 
 
@@ -174,7 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     graph = commands.add_parser("graph", help="write the selection diagram")
     graph.add_argument("file", metavar="FILE")
-    graph.add_argument("--format", choices=("dot", "dagitty", "json", "graphml", "mermaid"),
+    graph.add_argument("--format",
+                       choices=("dot", "dagitty", "json", "graphml", "mermaid", "svg"),
                        default="dot")
     graph.add_argument("--source", metavar="POP", help="only this source population")
     graph.add_argument("-o", "--output", metavar="OUT", help="write to a new file")
@@ -201,6 +237,26 @@ def build_parser() -> argparse.ArgumentParser:
     est.add_argument("--no-robustness", action="store_true", help="skip the robustness curve")
     est.set_defaults(run=cmd_estimate)
 
+    rep = commands.add_parser(
+        "report", help="a self-contained HTML, Markdown and JSON report of the whole chain"
+    )
+    rep.add_argument("file", metavar="FILE")
+    rep.add_argument("-o", "--output", metavar="DIR", required=True, help="the report folder")
+    rep.add_argument("--force", action="store_true", help="replace existing report files")
+    rep.add_argument("--quiet", action="store_true", help="no progress lines")
+    rep.add_argument("--seed", type=int, help="random seed for the estimate")
+    rep.add_argument("--format", choices=("text", "json"), default="text")
+    rep.set_defaults(run=cmd_report)
+
+    pre = commands.add_parser(
+        "prereg", help="preregistration text of the study's assumptions and analysis plan"
+    )
+    pre.add_argument("file", metavar="FILE")
+    pre.add_argument("-o", "--output", metavar="FILE.md", help="write to a new file")
+    pre.add_argument("--force", action="store_true", help="replace FILE.md if it exists")
+    pre.add_argument("--format", choices=("text",), default="text")
+    pre.set_defaults(run=cmd_prereg)
+
     imp = commands.add_parser("import-dagitty", help="turn a dagitty model into a .tdag skeleton")
     imp.add_argument("file", metavar="FILE")
     imp.add_argument("-o", "--output", metavar="OUT", help="write to a new file")
@@ -223,6 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise UsageError(
                 f"unrecognized arguments: {' '.join(extra)}\n{command.format_usage().strip()}"
             )
+        args.argv = list(argv) if argv is not None else sys.argv[1:]
         return args.run(args)
     except TdagError as error:
         print(error.render(), file=sys.stderr)

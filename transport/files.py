@@ -19,10 +19,18 @@ def write_atomic(path: Path, text: str) -> None:
             stream.write(text)
         if path.exists():
             os.chmod(temporary, path.stat().st_mode & 0o777)
+        else:  # a new file gets the usual 0666 less the umask, not mkstemp's 0600
+            os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_new(path: Path, text: str, force: bool = False) -> None:

@@ -263,6 +263,12 @@ class Study:
     def data_for(self, population: str) -> tuple[DataSpec, ...]:
         return tuple(d for d in self.data if d.population == population)
 
+    def _repr_html_(self) -> str:
+        """The study as HTML in a notebook."""
+        from transport.report.notebook import study_html
+
+        return study_html(self)
+
     @property
     def base_dir(self) -> Path:
         """Where relative data paths are resolved: the `.tdag` file's folder."""

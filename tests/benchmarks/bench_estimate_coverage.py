@@ -1,6 +1,6 @@
 """Coverage of the exact estimation path on random transport problems.
 
-For each of N random selection diagrams with binary variables (tests/identify's generator:
+For each of N random selection diagrams with binary variables (tests/identification's generator:
 a target, one or two sources, random selection sets, target observational data and source
 experiments), identification runs; when it returns a formula, finite data are drawn from
 each dataset's exact distribution of a random structural model that satisfies the stated
@@ -27,13 +27,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from identify.binary_scm import BinaryModel  # noqa: E402
-from identify.random_problems import random_problem  # noqa: E402
+from identification.binary_scm import BinaryModel  # noqa: E402
+from identification.random_problems import random_problem  # noqa: E402
 
 from transport.estimate.conjugate import dirichlet_draws  # noqa: E402
 from transport.estimate.summary import hdi  # noqa: E402
 from transport.estimate.tensor import Labelled, evaluate_draws  # noqa: E402
-from transport.identify import identify  # noqa: E402
+from transport.identification import identify  # noqa: E402
 
 ROWS = 2000
 DRAWS = 2000

@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from transport.identify import Dataset, TransportProblem, identify  # noqa: E402
-from transport.identify.graph import Diagram, project_admg  # noqa: E402
-from transport.identify.id_alg import NotIdentifiable, identify_effect  # noqa: E402
+from transport.identification import Dataset, TransportProblem, identify  # noqa: E402
+from transport.identification.graph import Diagram, project_admg  # noqa: E402
+from transport.identification.id_alg import NotIdentifiable, identify_effect  # noqa: E402
 
 
 def random_case(rng: random.Random, n: int, p_bi: float):

@@ -9,11 +9,11 @@ import random
 import numpy as np
 import pandas as pd
 import pytest
-from identify.binary_scm import BinaryModel, all_values
-from identify.random_problems import random_problem
+from identification.binary_scm import BinaryModel, all_values
+from identification.random_problems import random_problem
 
 from transport.estimate.tensor import Labelled, evaluate_draws
-from transport.identify import identify
+from transport.identification import identify
 
 
 def _labelled(table: pd.DataFrame) -> Labelled:
@@ -48,7 +48,7 @@ def test_formula_evaluated_per_draw_equals_the_true_effect(seed: int) -> None:
 def test_batches_of_draws_are_evaluated_independently() -> None:
     rng = np.random.default_rng(1)
     joint = rng.dirichlet(np.ones(8), size=5).reshape(5, 2, 2, 2)  # (draws, z, x, y)
-    from transport.identify.expr import Prob, Product, Sum
+    from transport.identification.expr import Prob, Product, Sum
 
     formula = Sum(("z",), Product((Prob("h", ("y",), ("x", "z")), Prob("h", ("z",)))))
     result = evaluate_draws(formula, {("h", frozenset()): Labelled(("z", "x", "y"), joint)}, 5)

@@ -19,7 +19,7 @@ from transport.data.load import LoadedData
 from transport.errors import DataError
 from transport.estimate.cells import cell_moments, count_cells, is_discrete
 from transport.estimate.tensor import ConditionalMean, Labelled, TableKey
-from transport.identify.expr import Expr, Prob, Product, Quotient, Sum
+from transport.identification.expr import Expr, Prob, Product, Quotient, Sum
 from transport.study import Study
 
 DIRICHLET_PRIOR = 1.0

@@ -12,7 +12,7 @@ from transport.errors import DataError
 from transport.estimate.cells import is_discrete
 from transport.estimate.conjugate import ConjugateInputs, outcome_formula, posterior_tables
 from transport.estimate.tensor import Labelled, evaluate_draws
-from transport.identify.expr import Expr, Prob
+from transport.identification.expr import Expr, Prob
 from transport.study import Study
 
 

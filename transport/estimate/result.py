@@ -35,6 +35,12 @@ class EstimateResult:
     effect_draws: object = field(default=None, compare=False, repr=False)
     source_draws: dict = field(default_factory=dict, compare=False, repr=False)
 
+    def _repr_html_(self) -> str:
+        """The result as HTML in a notebook."""
+        from transport.report.notebook import estimate_html
+
+        return estimate_html(self)
+
     def to_json(self) -> dict:
         return {
             "schema_version": SCHEMA_VERSION,

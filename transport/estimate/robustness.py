@@ -18,7 +18,7 @@ import numpy as np
 from transport.estimate.conjugate import ConjugateInputs
 from transport.estimate.summary import hdi
 from transport.estimate.tensor import Labelled, TableKey, evaluate_draws
-from transport.identify.expr import Expr
+from transport.identification.expr import Expr
 from transport.study import Study, VariableMechanism
 
 SCALES: tuple[float, ...] = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)

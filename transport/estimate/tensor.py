@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from transport.identify.expr import Expr, One, Prob, Product, Quotient, Sum
+from transport.identification.expr import Expr, One, Prob, Product, Quotient, Sum
 
 TableKey = tuple[str, frozenset[str]]
 

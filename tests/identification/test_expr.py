@@ -5,8 +5,8 @@ import json
 import pandas as pd
 import pytest
 
-from transport.identify.evaluate import evaluate, evaluate_counts, tables_from_counts
-from transport.identify.expr import (
+from transport.identification.evaluate import evaluate, evaluate_counts, tables_from_counts
+from transport.identification.expr import (
     ONE,
     Prob,
     Quotient,
@@ -131,7 +131,7 @@ def test_missing_table_is_an_error():
 
 
 def test_evaluate_is_also_reachable_from_expr():
-    from transport.identify import expr
+    from transport.identification import expr
 
     t = _table([(0, 0, 0.5), (1, 1, 0.5)])
     assert expr.evaluate(prob("h", "y", "x"), {("h", frozenset()): t}, {"x": 1, "y": 1}) == 1.0

@@ -4,7 +4,7 @@ each data statement measures (known from the `.tdag` file alone, before any data
 from __future__ import annotations
 
 from transport.graph.diagram import LatentCause, SelectionDiagram, selection_diagram
-from transport.identify.problem import Dataset, TransportProblem
+from transport.identification.problem import Dataset, TransportProblem
 from transport.study import Study
 
 

@@ -7,12 +7,12 @@ import pytest
 from binary_scm import check_estimand
 from random_problems import random_admg, random_query
 
-from transport.identify.expr import terms, to_text
-from transport.identify.graph import Diagram, SelectionNode
-from transport.identify.id_alg import Hedge
-from transport.identify.problem import Dataset, TransportProblem
-from transport.identify.sid import NotTransportable, sid, sid_line5
-from transport.identify.transport_alg import sid_datasets, transport_effect
+from transport.identification.expr import terms, to_text
+from transport.identification.graph import Diagram, SelectionNode
+from transport.identification.id_alg import Hedge
+from transport.identification.problem import Dataset, TransportProblem
+from transport.identification.sid import NotTransportable, sid, sid_line5
+from transport.identification.transport_alg import sid_datasets, transport_effect
 
 F = frozenset
 S = SelectionNode("src")

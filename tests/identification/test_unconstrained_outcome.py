@@ -4,10 +4,10 @@ differs in every source and no target data observe the outcome or what it causes
 from __future__ import annotations
 
 import numpy as np
-from identify.binary_scm import BinaryModel
+from identification.binary_scm import BinaryModel
 
-from transport.identify import identify
-from transport.identify.problem import Dataset, TransportProblem
+from transport.identification import identify
+from transport.identification.problem import Dataset, TransportProblem
 
 
 def _problem(target_measures: frozenset[str], selection_on_y: bool = True) -> TransportProblem:

@@ -3,10 +3,10 @@
 import pytest
 from binary_scm import check_estimand
 
-from transport.identify import Dataset, TransportProblem, identify
-from transport.identify.expr import terms, to_text
-from transport.identify.graph import Diagram, SelectionNode
-from transport.identify.transport_alg import (
+from transport.identification import Dataset, TransportProblem, identify
+from transport.identification.expr import terms, to_text
+from transport.identification.graph import Diagram, SelectionNode
+from transport.identification.transport_alg import (
     Obstacle,
     Source,
     district_factor,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from transport.identify.graph import Diagram, SelectionNode, latent_projection, m_separated
+from transport.identification.graph import Diagram, SelectionNode, latent_projection, m_separated
 
 
 def test_selection_nodes_are_typed():

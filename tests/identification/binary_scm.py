@@ -13,7 +13,7 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from transport.identify.problem import Dataset, TransportProblem
+from transport.identification.problem import Dataset, TransportProblem
 
 
 class BinaryModel:
@@ -112,7 +112,7 @@ def all_values(names: tuple[str, ...]) -> list[dict[str, int]]:
 def check_estimand(problem: TransportProblem, estimand, seed: int = 0, tol: float = 1e-9) -> None:
     """Assert the estimand equals the true target effect on a random model of the problem,
     using only the tables the datasets provide (restricted to their measured variables)."""
-    from transport.identify.evaluate import evaluate
+    from transport.identification.evaluate import evaluate
 
     model = BinaryModel(problem, np.random.default_rng(seed))
     tables = model.dataset_tables(problem.datasets)

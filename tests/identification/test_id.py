@@ -7,10 +7,10 @@ import pytest
 from binary_scm import BinaryModel, all_values
 from random_problems import random_admg, random_query
 
-from transport.identify.evaluate import evaluate
-from transport.identify.expr import ONE, prob, product, to_text
-from transport.identify.graph import Diagram
-from transport.identify.id_alg import (
+from transport.identification.evaluate import evaluate
+from transport.identification.expr import ONE, prob, product, to_text
+from transport.identification.graph import Diagram
+from transport.identification.id_alg import (
     Hedge,
     NotIdentifiable,
     identify_conditional,
@@ -23,7 +23,7 @@ from transport.identify.id_alg import (
     line6_factor,
     line7_restrict,
 )
-from transport.identify.problem import Dataset, TransportProblem
+from transport.identification.problem import Dataset, TransportProblem
 
 F = frozenset
 
@@ -186,7 +186,7 @@ def _from_y0(e):
     """Convert a y0 expression to ours (population "target")."""
     from y0 import dsl
 
-    from transport.identify.expr import quotient, summation
+    from transport.identification.expr import quotient, summation
 
     if isinstance(e, dsl.Probability):
         return prob("target", [v.name for v in e.distribution.children],

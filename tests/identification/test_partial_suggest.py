@@ -8,17 +8,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from random_problems import random_problem
 
-from transport.identify import Dataset, TransportProblem, identify
-from transport.identify.api import decide
-from transport.identify.graph import Diagram, SelectionNode
-from transport.identify.partial import projection_candidates, search_projections
-from transport.identify.suggest import (
+from transport.identification import Dataset, TransportProblem, identify
+from transport.identification.api import decide
+from transport.identification.graph import Diagram, SelectionNode
+from transport.identification.partial import projection_candidates, search_projections
+from transport.identification.suggest import (
     _Budget,
     experiment_suggestions,
     measure_suggestions,
     share_suggestions,
 )
-from transport.identify.transport_alg import Source, transport_effect
+from transport.identification.transport_alg import Source, transport_effect
 
 F = frozenset
 

@@ -5,8 +5,8 @@ import json
 import pytest
 from binary_scm import check_estimand
 
-from transport.identify import Dataset, TransportProblem, identify
-from transport.identify.expr import to_text
+from transport.identification import Dataset, TransportProblem, identify
+from transport.identification.expr import to_text
 
 F = frozenset
 

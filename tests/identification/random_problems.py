@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from transport.identify.graph import Diagram
-from transport.identify.problem import Dataset, TransportProblem
+from transport.identification.graph import Diagram
+from transport.identification.problem import Dataset, TransportProblem
 
 
 def random_admg(rng: random.Random, n: int, p_dir: float = 0.4, p_bi: float = 0.3

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from random_problems import random_problem
 
-from transport.identify import Dataset, TransportProblem, identify
+from transport.identification import Dataset, TransportProblem, identify
 
 F = frozenset
 

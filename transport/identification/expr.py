@@ -394,7 +394,7 @@ def terms(e: Expr) -> list[Prob]:
 
 
 def evaluate(e: Expr, tables: Any, assignment: Any) -> float:
-    """Numeric value of an estimand; see `transport.identify.evaluate.evaluate`."""
+    """Numeric value of an estimand; see `transport.identification.evaluate.evaluate`."""
     from .evaluate import evaluate as _evaluate
 
     return _evaluate(e, tables, assignment)

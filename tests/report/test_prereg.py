@@ -1,0 +1,90 @@
+"""prereg_text: OSF sections, one plain sentence per assumption, deterministic, no data."""
+
+from __future__ import annotations
+
+import pytest
+from report_fixtures import FRAMING, planning_copy
+from shared_fixtures import DIAGRAM_STUDY, EXAMPLES
+
+from transport.api import load, loads
+from transport.report.escape import md
+from transport.report.prereg import OSF_SECTIONS, prereg_text
+from transport.report.sentences import assumption_sentences
+
+RULED = DIAGRAM_STUDY + """
+shared z -> y for gpt because "the slope carries over"
+hypothesis "Framing raises y by at least 5 points"
+hypothesis "The effect is smaller in people than in agents"
+decide transported if prob(effect > 0.05) > 0.95
+"""
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.parent.name)
+def test_sections_and_one_sentence_per_assumption(path):
+    study = load(path)
+    text = prereg_text(study)
+    assert text.startswith("# Preregistration: ")
+    positions = [text.index(f"\n## {name}\n") for name in OSF_SECTIONS]
+    assert positions == sorted(positions)
+    rows = assumption_sentences(study)
+    assert len(rows) == len(study.assumptions) + len(study.coefficients)
+    for row, sentence in rows:
+        assert text.count(f"- {md(sentence)}") == 1, sentence
+        if row.sharing.because:
+            assert md(row.sharing.because) in text
+
+
+def test_deterministic_and_independent_of_data(tmp_path):
+    with_data = prereg_text(load(FRAMING))
+    assert with_data == prereg_text(load(FRAMING))
+    assert prereg_text(load(planning_copy(tmp_path))) == with_data
+    assert "20" + "26-" not in with_data  # no dates
+    assert "transportable" in with_data and "$$" in with_data
+    assert "Dirichlet(1 + counts)" in with_data and "seed: 2026" in with_data
+    assert "No decision rule declared" in with_data
+
+
+def test_every_status_kind_hypotheses_and_decision():
+    study = loads(RULED)
+    text = prereg_text(study)
+    assert "1. Framing raises y by at least 5 points" in text
+    assert "2. The effect is smaller in people than in agents" in text
+    assert "`transported if P(effect > 0.05) > 0.95`" in text
+    assert "will conclude “transported”" in text
+    statuses = {row.sharing.status for row, _ in assumption_sentences(study)}
+    assert statuses == {"shared", "differs", "partial", "undeclared"}
+    assert "unmeasured common cause of" in text
+    assert "the coefficient of z in the mechanism of y" in text
+    assert "similar but not identical" in text and "prior scale 0.3" in text
+    assert "The study states nothing about whether" in text
+    assert "the estimate without that assumption" in text
+
+
+def test_not_transportable_study_says_why():
+    study = loads("""
+population gpt source "G"
+population human target "H"
+var x binary treatment
+var y binary outcome
+x -> y
+differs y
+data gpt "g.csv" experiment(x)
+estimate effect of x on y in human
+""")
+    text = prereg_text(study)
+    assert "**not transportable**" in text or "no transport formula was found" in text
+    assert "No estimate will be computed" in text
+    assert "declare shared for gpt: y" in text
+
+
+def test_sentence_forms():
+    study = load(FRAMING)
+    sentences = dict(((r.mechanism.describe(), r.source), s)
+                     for r, s in assumption_sentences(study))
+    assert sentences[("choose_risky", "gpt")] == (
+        "We assume that, given age group, self-placed ideology and outcomes described as homes "
+        "lost, the probability of “Chooses the risky programme B” (choose_risky) is the same "
+        "for GPT-class model answering as sampled personas (balanced age x ideology grid) and "
+        "for US adults in an online opinion panel.")
+    assert sentences[("age_group", "claude")].startswith(
+        "We do not assume that the distribution of “Age group")

@@ -1,0 +1,144 @@
+"""`write_report`: a study's report as report.html (self-contained), report.md (with its
+SVG figures beside it) and report.json (the same content as data), written atomically into
+one folder and never over existing files unless `force`."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from transport.errors import UsageError
+from transport.files import write_atomic
+from transport.report.content import build_content
+from transport.report.diagram_model import diagram_model
+from transport.report.figures import FIGURE_FILES, draw_figures
+from transport.report.html_page import render_html
+from transport.report.markdown_page import render_markdown
+
+REPORT_FILES = ("report.html", "report.md", "report.json")
+
+
+@dataclass(frozen=True)
+class ReportPaths:
+    """What was written: the three reports and the figure files."""
+
+    folder: Path
+    html: Path
+    markdown: Path
+    json: Path
+    figures: tuple[Path, ...]
+
+    @property
+    def all(self) -> tuple[Path, ...]:
+        return (self.html, self.markdown, self.json, *self.figures)
+
+
+def _progress(quiet: bool) -> Callable[[str], None]:
+    """Progress lines on stderr, only for a person watching (a TTY) and not when quiet."""
+    if quiet or not sys.stderr.isatty():
+        return lambda _: None
+    start = time.perf_counter()
+
+    def say(step: str) -> None:
+        print(f"transport report: {step} ({time.perf_counter() - start:.1f}s)", file=sys.stderr)
+
+    return say
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe: numpy scalars and arrays to Python values, NaN and infinities to null."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if hasattr(value, "tolist"):
+        return _plain(value.tolist())
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _refuse_existing(paths: list[Path], force: bool) -> None:
+    for path in paths:
+        if path.is_dir():
+            raise UsageError(f"{path} is a folder, not a file")
+        if path.exists() and not force:
+            raise UsageError(f"{path} already exists; use --force to replace it")
+
+
+def _diagram_json(study, renderer: str) -> dict[str, Any]:
+    model = diagram_model(study)
+    return {
+        "renderer": renderer,
+        "file": FIGURE_FILES["diagram"],
+        "nodes": [{"id": n.id, "kind": n.kind, "text": n.text, "sharing": n.sharing,
+                   "role": n.role, "source": n.source or None, "status": n.status or None}
+                  for n in model.nodes],
+        "edges": [{"tail": e.tail, "head": e.head, "kind": e.kind, "source": e.source or None,
+                   "status": e.status or None} for e in model.edges],
+    }
+
+
+def _write(path: Path, text: str) -> None:
+    """Atomic write (new files get 0666 less the umask)."""
+    write_atomic(path, text)
+
+
+def write_report(study_path: str | Path, out_dir: str | Path, *, force: bool = False,
+                 quiet: bool = False, seed: int | None = None, command_line: str | None = None,
+                 renderer: str = "auto") -> ReportPaths:
+    """Build and write the report of the study in `study_path` into `out_dir`.
+
+    Works at every stage: with missing data files it reports everything that needs no data
+    and names the missing files; when estimation refuses it says why. Raises TdagError when
+    the study has errors and UsageError when an output file exists and `force` is off.
+    `renderer` is "auto" (Graphviz if installed), "graphviz" or "python".
+    """
+    from transport.api import load
+
+    folder = Path(out_dir)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is a file, not a folder")
+    fixed = [folder / name for name in REPORT_FILES]
+    _refuse_existing(fixed, force)
+    say = _progress(quiet)
+    study = load(study_path)
+    if command_line is None:
+        command_line = (f"python: transport.report.write_report({str(study_path)!r}, "
+                        f"{str(out_dir)!r}, seed={seed!r})")
+    content = build_content(study, seed=seed, command_line=command_line, progress=say)
+    say("drawing the figures")
+    figures = draw_figures(study, content, renderer)
+    data = content.data
+    data["reproducibility"]["diagram_renderer"] = figures.renderer
+    data["diagram"] = _diagram_json(study, figures.renderer)
+    drawn = figures.present()
+    data["figures"] = {name: FIGURE_FILES[name] for name in drawn}
+    data["estimation"]["density"] = figures.density_how
+    figure_paths = [folder / FIGURE_FILES[name] for name in drawn]
+    _refuse_existing(figure_paths, force)
+    mathml = None
+    if content.identification.estimand is not None:
+        from transport.identification.expr import Prob
+        from transport.report.mathml import estimand_mathml, query_mathml
+
+        query = study.query
+        estimand = content.identification.estimand
+        is_query = estimand == Prob(query.population, (query.outcome,), (), (query.treatment,))
+        lhs = None if is_query else query_mathml(query.population, query.outcome,
+                                                   query.treatment)
+        mathml = estimand_mathml(estimand, lhs)
+    say("writing the report")
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, svg in drawn.items():
+        _write(folder / FIGURE_FILES[name], svg + "\n")
+    _write(fixed[2], json.dumps(_plain(data), indent=2, ensure_ascii=False) + "\n")
+    _write(fixed[1], render_markdown(data, figures))
+    _write(fixed[0], render_html(data, figures, mathml))
+    return ReportPaths(folder, fixed[0], fixed[1], fixed[2], tuple(figure_paths))

@@ -1,0 +1,224 @@
+"""The report as data: one JSON-able dict that `report.json` writes as is and that the HTML
+and Markdown renderers read, so the three files cannot disagree.
+
+`build_content` runs the pipeline stages the report shows (identification always;
+estimation only when every data file exists) and never fails for a study that checks: a
+planning-stage study gets a report that says which files are missing, and a refusal to
+estimate is reported with its reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from transport.errors import DataError
+from transport.report.sentences import assumption_sentences
+from transport.study import Study
+
+#: Version of the report.json layout (fields may be added; none removed or renamed).
+SCHEMA_VERSION = 1
+
+_VERDICT = {
+    "transportable": "transportable",
+    "not_transportable": "not transportable (proved: no formula exists under these "
+    "assumptions and data)",
+    "not_found": "no formula found (the data measure too little for the complete algorithms; "
+    "not a proof that none exists)",
+}
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    """The JSON document plus the live values the figures are drawn from."""
+
+    data: dict[str, Any]
+    identification: Any
+    result: Any | None
+
+
+def sha256_of(path: Path) -> str | None:
+    """Hex sha256 of a file's bytes, None when it does not exist."""
+    if not path.is_file():
+        return None
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _count_rows(path: Path) -> tuple[int | None, str | None]:
+    """(rows, problem): rows of a readable table, or why it could not be read."""
+    from transport.data.load import read_table
+
+    try:
+        return len(read_table(path)), None
+    except DataError as error:
+        return None, str(error)
+
+
+def study_section(study: Study, known_rows: dict[tuple[str, str], int] | None = None
+                  ) -> dict[str, Any]:
+    """Title, question, authors, populations, variables, data statements (with whether each
+    file exists, its rows and digest), hypotheses and the decision rule. `known_rows` are
+    row counts the estimate already has (so large files are not read twice)."""
+    from transport.data.load import resolve
+
+    known_rows = known_rows or {}
+    data = []
+    for spec in study.data:
+        path = resolve(spec, study)
+        exists = path.is_file()
+        rows, problem = None, None
+        if (spec.population, spec.path) in known_rows:
+            rows = known_rows[(spec.population, spec.path)]
+        elif exists:
+            rows, problem = _count_rows(path)
+        data.append({
+            "population": spec.population, "path": spec.path, "design": spec.design(),
+            "randomized": list(spec.randomized), "measures": list(spec.measures),
+            "exists": exists, "rows": rows, "problem": problem, "sha256": sha256_of(path),
+        })
+    query = study.query
+    return {
+        "title": study.info.title,
+        "question": study.info.question,
+        "authors": list(study.info.authors),
+        "file": study.path.name if study.path else None,
+        "populations": [{"name": p.name, "role": p.role, "label": p.label}
+                        for p in study.populations],
+        "variables": [{"name": v.name, "kind": v.kind, "label": v.label,
+                       "levels": [str(level) for level in v.levels],
+                       "treatment": v.is_treatment, "outcome": v.is_outcome}
+                      for v in study.variables],
+        "directed": [list(edge) for edge in study.directed],
+        "bidirected": [list(edge) for edge in study.bidirected],
+        "data": data,
+        "query": {"treatment": query.treatment, "outcome": query.outcome,
+                  "population": query.population,
+                  "contrast": [str(c) for c in query.contrast] if query.contrast else None},
+        "hypotheses": list(study.hypotheses),
+        "decision": study.decision.describe() if study.decision else None,
+    }
+
+
+def assumptions_section(study: Study) -> list[dict[str, Any]]:
+    """One row per mechanism and source, with the plain sentence it means."""
+    rows = []
+    for row, sentence in assumption_sentences(study):
+        kind = type(row.mechanism).__name__.replace("Mechanism", "").lower()
+        rows.append({
+            "mechanism": row.mechanism.describe(), "kind": kind, "source": row.source,
+            "status": row.sharing.status, "sd": row.sharing.sd,
+            "because": row.sharing.because, "cite": row.sharing.cite, "sentence": sentence,
+        })
+    return rows
+
+
+def suggestion_text(suggestion: dict[str, Any]) -> str:
+    """One suggestion of `identify` as a plain instruction."""
+    variables = ", ".join(suggestion["variables"])
+    population = suggestion["population"]
+    return {
+        "share": f"declare shared for {population}: {variables}",
+        "measure": f"measure in {population}: {variables}",
+        "experiment": f"randomize in {population}: {variables}",
+    }.get(suggestion["kind"], f"{suggestion['kind']} in {population}: {variables}")
+
+
+def identification_section(identification: Any) -> dict[str, Any]:
+    """Identification.to_json() plus the verdict and suggestions in words."""
+    data = identification.to_json()
+    data["verdict"] = _VERDICT.get(identification.status, identification.status)
+    data["suggestions_text"] = [suggestion_text(s) for s in data["suggestions"]]
+    return data
+
+
+def estimation_section(study: Study, seed: int | None,
+                       progress: Callable[[str], None]) -> tuple[dict[str, Any], Any]:
+    """{"status": estimated | missing_data | refused | data_error, "message", "missing_files",
+    "result"} and the EstimateResult when there is one."""
+    from transport.data.load import missing_files, resolve
+    from transport.estimate.run import NotEstimable, estimate_study
+
+    absent = set(missing_files(study))
+    missing = [spec.path for spec in study.data if resolve(spec, study) in absent]
+    section: dict[str, Any] = {"status": None, "message": None, "missing_files": missing,
+                               "result": None}
+    if not study.data:
+        section["status"] = "missing_data"
+        section["message"] = "Not estimated yet: the study has no data statements."
+        return section, None
+    if missing:
+        section["status"] = "missing_data"
+        section["message"] = ("Not estimated yet: these data files do not exist: "
+                              + ", ".join(missing))
+        return section, None
+    progress("estimating the effect")
+    try:
+        result = estimate_study(study, seed=seed)
+    except NotEstimable as error:
+        section.update(status="refused", message=str(error))
+        return section, None
+    except DataError as error:
+        section.update(status="data_error", message=str(error))
+        return section, None
+    section.update(status="estimated", result=result.to_json())
+    return section, result
+
+
+def reproducibility_section(study: Study, seed: int, command_line: str | None,
+                            renderer: str, data: list[dict[str, Any]]) -> dict[str, Any]:
+    """What someone needs to rebuild this report: versions, digests (taken from the study
+    section's data rows), seed, command line."""
+    import transport
+
+    files = [{"path": item["path"], "sha256": item["sha256"]} for item in data]
+    return {
+        "toolkit": "transport",
+        "toolkit_version": transport.__version__,
+        "python": platform.python_version(),
+        "tdag": {"path": study.path.name if study.path else None,
+                 "sha256": sha256_of(study.path) if study.path else None},
+        "data_files": files,
+        "seed": seed,
+        "command_line": command_line,
+        "diagram_renderer": renderer,
+    }
+
+
+def effective_seed(study: Study, seed: int | None) -> int:
+    """`seed`, else the file's `fit seed`, else 0 (as `transport estimate` does)."""
+    if seed is not None:
+        return seed
+    return study.fit.seed if study.fit.seed is not None else 0
+
+
+def build_content(study: Study, *, seed: int | None = None, command_line: str | None = None,
+                  renderer: str = "python",
+                  progress: Callable[[str], None] = lambda _: None) -> ReportContent:
+    """Every section of the report as data (figures are drawn separately from the result)."""
+    from transport.api import identify
+
+    progress("identifying the effect")
+    identification = identify(study)
+    used_seed = effective_seed(study, seed)
+    estimation, result = estimation_section(study, used_seed, progress)
+    known = {(d["population"], d["path"]): d["rows"] for d in (result.data if result else ())}
+    about = study_section(study, known)
+    data = {
+        "schema_version": SCHEMA_VERSION,
+        "study": about,
+        "diagram": None,
+        "assumptions": assumptions_section(study),
+        "identification": identification_section(identification),
+        "estimation": estimation,
+        "reproducibility": reproducibility_section(study, used_seed, command_line, renderer,
+                                                   about["data"]),
+    }
+    return ReportContent(data, identification, result)

@@ -1,0 +1,167 @@
+"""Section 5 of report.html: the estimate beside the sources' own effects and the naive
+estimate, its density, the decision rule's verdict, assumption checks, the robustness curve
+and diagnostics; or, without an estimate, why there is none."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from transport.report.figures import Figures
+from transport.report.markup import Html, badge, interval, join, num, section, table, tag
+
+
+def _figure(svg: str | None, caption: str) -> list[Html]:
+    return [tag("figure", Html(svg), tag("figcaption", caption))] if svg else []
+
+
+def no_estimate(estimation: dict[str, Any]) -> list[Html]:
+    """What is shown when there is no estimate: the missing files or the refusal."""
+    status = estimation["status"]
+    if status == "missing_data" and not estimation["missing_files"]:
+        return [tag("div", tag("strong", "Planning stage: not estimated yet. "),
+                    "The study has no data statements; add them (",
+                    tag("code", 'data POP "file" ...'), ") and rebuild this report once the "
+                    "files exist.", cls="notice warn")]
+    if status == "missing_data":
+        return [tag("div", tag("strong", "Planning stage: not estimated yet. "),
+                    "These data files do not exist: ",
+                    join([tag("code", path) for path in estimation["missing_files"]], ", "),
+                    ". Everything above needs no data; rebuild this report once they exist.",
+                    cls="notice warn")]
+    title = {"refused": "Estimation refused. ", "data_error": "The data could not be used. "}
+    return [tag("div", tag("strong", title.get(status, "Not estimated. ")),
+                estimation["message"] or "", cls="notice bad")]
+
+
+def _headline(result: dict[str, Any]) -> Html:
+    effect, query = result["effect"], result["query"]
+    contrast = query.get("contrast") or []
+    versus = f" ({contrast[0]} vs {contrast[1]})" if len(contrast) == 2 else ""
+    text = [f"Under the stated assumptions, the effect of {query['treatment']}{versus} on "
+            f"{query['outcome']} in {query['population']} is ",
+            tag("strong", num(effect["mean"], signed=True)),
+            f", 95% HDI {interval(effect['hdi_95'])}, posterior sd {num(effect['sd'])}, "
+            f"P(effect > 0) = {num(effect['prob_positive'])} ({result['effect_scale']})."]
+    naive = result.get("naive")
+    if naive:
+        text.append(f" Taking {naive['source']}'s own effect as the human effect (the naive "
+                    f"estimate) would give {num(naive['mean'], signed=True)} "
+                    f"{interval(naive['hdi_95'])}.")
+    return tag("p", *text)
+
+
+def _effects_table(result: dict[str, Any]) -> Html:
+    effect = result["effect"]
+    rows: list[list[object]] = [[tag("strong", f"{result['query']['population']} (transported)"),
+                                 num(effect["mean"], signed=True), num(effect["sd"]),
+                                 interval(effect["hdi_95"])]]
+    for source, summary in result.get("source_effects", {}).items():
+        rows.append([f"{source}: own experiment", num(summary["mean"], signed=True),
+                     num(summary.get("sd")), interval(summary["hdi_95"])])
+    naive = result.get("naive")
+    if naive:
+        rows.append([f"naive: {naive['source']} taken as the target",
+                     num(naive["mean"], signed=True), "–", interval(naive["hdi_95"])])
+    return table(["estimate", "mean", "sd", "95% HDI"], rows)
+
+
+def decision_block(result: dict[str, Any]) -> Html:
+    """The decision rule's verdict, or that none was declared."""
+    rule = result.get("decision")
+    if not rule:
+        return tag("p", "No decision rule declared: the 95% interval above is the result.")
+    verdict = badge("met", "met") if rule["holds"] else badge("not met", "notmet")
+    conclusion = (f"conclude “{rule['label']}”" if rule["holds"]
+                  else f"do not conclude “{rule['label']}”")
+    return tag("div", tag("strong", "Decision rule "), tag("code", rule["rule"]), ": ", verdict,
+               f" (posterior probability {num(rule['probability'])}): {conclusion}.",
+               cls="notice ok" if rule["holds"] else "notice warn")
+
+
+def checks_table(result: dict[str, Any]) -> Html:
+    checks = result.get("assumption_checks") or []
+    if not checks:
+        return tag("p", "No shared or partial mechanism could be checked against data.")
+    rows = []
+    for check in checks:
+        elpd = (f"{num(check['elpd_diff'], 1, True)} ± {num(check['elpd_se'], 1)}"
+                if check.get("elpd_diff") is not None else "–")
+        note: list[object] = [check.get("reason") or ""]
+        without = check.get("without")
+        if without:
+            note.append(f" Without it: {num(without.get('mean'), signed=True)} "
+                        f"{interval(without.get('hdi_95'))}." if without.get("mean") is not None
+                        else " Without it the effect is not estimable.")
+        rows.append([tag("code", check["mechanism"]), tag("code", check["source"]),
+                     check["declared"], badge(check["verdict"].replace("_", " "),
+                                              check["verdict"]),
+                     elpd, num(check.get("ppc_p"), 2), join(note)])
+    return table(["mechanism", "source", "declared", "verdict", "elpd diff ± se",
+                  "PPC p", "note"], rows)
+
+
+def robustness_block(result: dict[str, Any], figures: Figures) -> list[Html]:
+    curve = result.get("robustness")
+    if not curve:
+        return [tag("p", "No robustness curve was computed.")]
+    if not curve.get("applies"):
+        note = curve.get("note") or "the robustness curve does not apply"
+        return [tag("p", note[:1].upper() + note[1:] + ".")]
+    flip = curve.get("scale_at_flip")
+    words = (f"The 95% interval first includes 0 at shift scale {flip:g}."
+             if flip is not None else "The 95% interval excludes 0 at every scale tried "
+             f"(up to {max(curve['scales']):g}).")
+    out = [tag("p", words, f" Units: {curve.get('units', '')}. Criterion: "
+               f"{curve.get('criterion', '')}.")]
+    out += _figure(figures.svgs.get("robustness"), "The 95% HDI of the effect as every shared "
+                   "mechanism is shifted by random perturbations of growing scale.")
+    alone = curve.get("by_mechanism") or {}
+    if alone:
+        out.append(table(["mechanism shifted alone", "scale at which 0 enters the interval"],
+                         [[tag("code", m), "beyond range" if s is None else f"{s:g}"]
+                          for m, s in alone.items()]))
+    return out
+
+
+def _plain_number(value: object) -> str:
+    """4000.0 → "4000"; None → "–"; anything else as written."""
+    if value is None:
+        return "–"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def diagnostics_table(result: dict[str, Any]) -> Html:
+    diagnostics = dict(result.get("diagnostics") or {})
+    note = diagnostics.pop("note", None)
+    rows = [[key, _plain_number(value)] for key, value in diagnostics.items()]
+    rows += [["draws", str(result.get("draws"))], ["seed", str(result.get("seed"))],
+             ["method", result.get("method", "")]]
+    prior = result.get("prior") or {}
+    if prior.get("contraction") is not None:
+        rows.append(["prior sd / contraction",
+                     f"{num(prior['sd'])} / {prior['contraction']:.0%}"])
+    items = [table(["diagnostic", "value"], rows)]
+    if note:
+        items.append(tag("p", note, cls="meta"))
+    return join(items)
+
+
+def estimates_section(data: dict[str, Any], figures: Figures) -> Html:
+    estimation = data["estimation"]
+    result = estimation["result"]
+    if result is None or result.get("effect") is None:
+        return section(5, "estimates", "Estimates", *no_estimate(estimation))
+    body: list[object] = [_headline(result), _effects_table(result)]
+    body += _figure(figures.svgs.get("forest"), "Mean and 95% HDI: the transported effect in "
+                    "the target, each source's own experimental effect, and the naive estimate.")
+    body += _figure(figures.svgs.get("density"),
+                    f"Posterior of the effect in the target ({figures.density_how}).")
+    body += [tag("h3", "Decision"), decision_block(result)]
+    for warning in result.get("warnings") or []:
+        body.append(tag("div", tag("strong", "Warning: "), warning, cls="notice warn"))
+    body += [tag("h3", "Assumption checks"), checks_table(result),
+             tag("h3", "How wrong may the assumptions be?"), *robustness_block(result, figures),
+             tag("h3", "Diagnostics"), diagnostics_table(result)]
+    return section(5, "estimates", "Estimates", *body)

@@ -1,0 +1,189 @@
+"""report.md: the same content as report.html for GitHub or OSF, with the figures as SVG
+files beside it and the formula in LaTeX (`$$...$$`). User strings go through
+`escape.md` (entities for HTML metacharacters, backslashes for Markdown punctuation)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from transport.report.escape import md, md_block, md_code
+from transport.report.figures import FIGURE_FILES, Figures
+from transport.report.markup import interval, num
+
+
+def md_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    """A pipe table; cells must already be Markdown-safe."""
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(cell or "–" for cell in row) + " |" for row in rows]
+    return lines + [""]
+
+
+def _study(data: dict[str, Any]) -> list[str]:
+    study = data["study"]
+    query = study["query"]
+    out = ["## 1. The study", ""]
+    contrast = (f" (contrast {md(query['contrast'][0])} vs {md(query['contrast'][1])})"
+                if query["contrast"] else "")
+    out += [f"Effect of interest: the effect of {md_code(query['treatment'])} on "
+            f"{md_code(query['outcome'])} in {md_code(query['population'])}{contrast}.", ""]
+    out += ["### Populations", ""]
+    out += md_table(["population", "role", "description"],
+                    [[md_code(p["name"]), p["role"], md(p["label"])]
+                     for p in study["populations"]])
+    out += ["### Variables", ""]
+    out += md_table(["variable", "type", "levels", "description", "role"],
+                    [[md_code(v["name"]), v["kind"], md(", ".join(v["levels"])), md(v["label"]),
+                      "treatment" if v["treatment"] else "outcome" if v["outcome"] else ""]
+                     for v in study["variables"]])
+    out += ["### Data", ""]
+    rows = []
+    for item in study["data"]:
+        count = (f"{item['rows']:,}" if item["rows"] is not None else
+                 f"unreadable: {md(item['problem'])}") if item["exists"] else "**missing**"
+        rows.append([md_code(item["population"]), md(item["path"]), md(item["design"]),
+                     md(", ".join(item["measures"])), count])
+    out += md_table(["population", "file", "design", "measures", "rows"], rows)
+    if study["hypotheses"]:
+        out += ["### Hypotheses", ""]
+        out += [f"{i}. {md(text)}" for i, text in enumerate(study["hypotheses"], 1)] + [""]
+    if study["decision"]:
+        out += [f"Decision rule: {md_code(study['decision'])}", ""]
+    return out
+
+
+def _diagram(figures: Figures) -> list[str]:
+    return ["## 2. Selection diagram", "",
+            f"![Selection diagram: the causal graph with a selection node S for each source at "
+            f"every mechanism that may differ from the target's]({FIGURE_FILES['diagram']})", ""]
+
+
+def _assumptions(data: dict[str, Any]) -> list[str]:
+    rows = []
+    for row in data["assumptions"]:
+        status = row["status"] + (f" (sd {row['sd']:g})" if row["sd"] is not None else "")
+        rows.append([md_code(row["mechanism"]), md_code(row["source"]), status,
+                     md(row["because"]), md(row["cite"]), md(row["sentence"])])
+    return ["## 3. Assumptions", "", *md_table(
+        ["mechanism", "source", "status", "reason", "citation", "in words"], rows)]
+
+
+def _identification(data: dict[str, Any]) -> list[str]:
+    ident = data["identification"]
+    out = ["## 4. Identification", "", f"**Verdict:** {md(ident['verdict'])}.", ""]
+    if ident["estimand"]:
+        out += ["Transport formula:", "", "$$", ident["estimand"]["latex"], "$$", "",
+                md_block(ident["estimand"]["text"]), "", "It reads:", ""]
+        for use in ident["uses"]:
+            design = (f"experiment({', '.join(use['experiment'])})" if use["experiment"]
+                      else "observational")
+            out.append(f"- {md_code(use['population'])} {md(design)}: "
+                       f"{md(', '.join(use['variables']))}")
+        out.append("")
+    if ident["witness"]:
+        out += ["### Why not", "", md(ident["witness"]), ""]
+    if ident["suggestions_text"]:
+        out += ["### Any one of these would make it transportable", ""]
+        out += [f"- {md(s)}" for s in ident["suggestions_text"]] + [""]
+    if ident["trace"]:
+        out += ["### Derivation", ""]
+        out += [f"{i}. {md(step)}" for i, step in enumerate(ident["trace"], 1)] + [""]
+    return out
+
+
+def _estimates(data: dict[str, Any], figures: Figures) -> list[str]:
+    estimation = data["estimation"]
+    result = estimation["result"]
+    out = ["## 5. Estimates", ""]
+    if result is None or result.get("effect") is None:
+        if estimation["status"] == "missing_data" and not estimation["missing_files"]:
+            return out + ["**Planning stage: not estimated yet.** The study has no data "
+                          "statements.", ""]
+        if estimation["status"] == "missing_data":
+            files = ", ".join(md(p) for p in estimation["missing_files"])
+            return out + [f"**Planning stage: not estimated yet.** These data files do not "
+                          f"exist: {files}. Everything above needs no data.", ""]
+        return out + [f"**Not estimated.** {md(estimation['message'])}", ""]
+    effect, query = result["effect"], result["query"]
+    out += [f"Under the stated assumptions, the effect of {md_code(query['treatment'])} on "
+            f"{md_code(query['outcome'])} in {md_code(query['population'])} is "
+            f"**{num(effect['mean'], signed=True)}**, 95% HDI {interval(effect['hdi_95'])}, "
+            f"P(effect > 0) = {num(effect['prob_positive'])} ({md(result['effect_scale'])}).", ""]
+    rows = [[f"{md(query['population'])} (transported)", num(effect["mean"], signed=True),
+             interval(effect["hdi_95"])]]
+    rows += [[f"{md(s)}: own experiment", num(v["mean"], signed=True), interval(v["hdi_95"])]
+             for s, v in result.get("source_effects", {}).items()]
+    if result.get("naive"):
+        naive = result["naive"]
+        rows.append([f"naive: {md(naive['source'])} taken as the target",
+                     num(naive["mean"], signed=True), interval(naive["hdi_95"])])
+    out += md_table(["estimate", "mean", "95% HDI"], rows)
+    for name, caption in (("forest", "Forest plot"), ("density", "Posterior density")):
+        if figures.svgs.get(name):
+            out += [f"![{caption}]({FIGURE_FILES[name]})", ""]
+    if figures.svgs.get("density"):
+        out += [f"Density: {md(figures.density_how)}.", ""]
+    rule = result.get("decision")
+    out += ["### Decision", ""]
+    if rule:
+        verdict = "met" if rule["holds"] else "not met"
+        out += [f"Rule {md_code(rule['rule'])}: **{verdict}** (posterior probability "
+                f"{num(rule['probability'])}).", ""]
+    else:
+        out += ["No decision rule declared: the 95% interval is the result.", ""]
+    out += [f"> **Warning:** {md(w)}" for w in result.get("warnings") or []]
+    out += ["", "### Assumption checks", ""]
+    checks = result.get("assumption_checks") or []
+    out += md_table(["mechanism", "source", "declared", "verdict", "elpd diff ± se", "PPC p",
+                     "note"],
+                    [[md_code(c["mechanism"]), md_code(c["source"]), c["declared"], c["verdict"],
+                      (f"{num(c['elpd_diff'], 1, True)} ± {num(c['elpd_se'], 1)}"
+                       if c.get("elpd_diff") is not None else "–"), num(c.get("ppc_p"), 2),
+                      md(c.get("reason"))] for c in checks]) if checks else ["None.", ""]
+    out += ["### How wrong may the assumptions be?", ""]
+    curve = result.get("robustness") or {}
+    if curve.get("applies"):
+        flip = curve.get("scale_at_flip")
+        out += [f"The 95% interval first includes 0 at shift scale {flip:g}." if flip is not None
+                else "The 95% interval excludes 0 at every scale tried.", ""]
+        if figures.svgs.get("robustness"):
+            out += [f"![Robustness curve]({FIGURE_FILES['robustness']})", ""]
+    else:
+        out += [md(curve.get("note") or "The robustness curve does not apply."), ""]
+    diagnostics = result.get("diagnostics") or {}
+    out += ["### Diagnostics", ""]
+    out += md_table(["diagnostic", "value"],
+                    [[md(k), md("–" if v is None else v)] for k, v in diagnostics.items()])
+    return out
+
+
+def _reproducibility(data: dict[str, Any]) -> list[str]:
+    repro = data["reproducibility"]
+    rows = [["toolkit", f"{repro['toolkit']} {repro['toolkit_version']} "
+                        f"(Python {repro['python']})"],
+            ["study file", f"{md(repro['tdag']['path'])} sha256 "
+                           f"{md_code(repro['tdag']['sha256'])}"]]
+    rows += [["data file", f"{md(f['path'])} sha256 "
+                           + (md_code(f["sha256"]) if f["sha256"] else "**missing**")]
+             for f in repro["data_files"]]
+    rows += [["seed", str(repro["seed"])],
+             ["command line", md_code(repro["command_line"] or "–")],
+             ["diagram drawn by", md(repro["diagram_renderer"])]]
+    return ["## 6. Reproducibility", "", *md_table(["what", "value"], rows)]
+
+
+def render_markdown(data: dict[str, Any], figures: Figures) -> str:
+    """The whole Markdown report."""
+    study = data["study"]
+    out = [f"# {md(study['title'] or 'Untitled study')}", ""]
+    if study["question"]:
+        out += [f"*{md(study['question'])}*", ""]
+    if study["authors"]:
+        out += [f"By {md(', '.join(study['authors']))}", ""]
+    ident = data["identification"]
+    out += [f"**Transportable:** {md(ident['verdict'])}.", ""]
+    out += _study(data) + _diagram(figures) + _assumptions(data) + _identification(data)
+    out += _estimates(data, figures) + _reproducibility(data)
+    out += ["---", "", f"Generated by transport {data['reproducibility']['toolkit_version']}; "
+            "report.json holds the same content as data.", ""]
+    return "\n".join(out)

@@ -1,0 +1,83 @@
+"""Compact HTML for Jupyter (`_repr_html_`): a study at a glance and an estimate at a
+glance. Scoped CSS, no script, every user string escaped; no figures, so nothing heavy is
+imported when a notebook displays a value."""
+
+from __future__ import annotations
+
+from transport.report.markup import Html, badge, interval, join, num, table, tag
+from transport.report.style import NOTEBOOK_CSS
+from transport.study import Study
+
+
+def _wrap(*body: object) -> str:
+    return str(Html(f"<style>{NOTEBOOK_CSS}</style>") + tag("div", *body, cls="transport-nb"))
+
+
+def study_html(study: Study) -> str:
+    """The study: title, question, populations, the effect of interest, and the assumption
+    table (status, reason, citation) per mechanism and source."""
+    info, query = study.info, study.query
+    head: list[object] = [tag("h4", info.title or "Untitled study")]
+    if info.question:
+        head.append(tag("p", tag("em", info.question)))
+    populations = join([join([tag("code", p.name),
+                              f" {p.role}" + (f": {p.label}" if p.label else "")])
+                        for p in study.populations], "; ")
+    head.append(tag("p", tag("strong", "Populations: "), populations))
+    head.append(tag("p", tag("strong", "Effect: "), tag("code", query.treatment), " → ",
+                    tag("code", query.outcome), " in ", tag("code", query.population)))
+    rows = []
+    for row in list(study.assumptions) + list(study.coefficients):
+        status = row.sharing.status
+        shown = badge(status + (f" sd {row.sharing.sd:g}" if row.sharing.sd is not None else ""),
+                      status)
+        rows.append([tag("code", row.mechanism.describe()), tag("code", row.source), shown,
+                     row.sharing.because or "–", row.sharing.cite or "–"])
+    data_rows = [[tag("code", d.population), tag("code", d.path), d.design()]
+                 for d in study.data]
+    body = [*head, table(["mechanism", "source", "status", "reason", "citation"], rows, "")]
+    if data_rows:
+        body.append(table(["population", "file", "design"], data_rows, ""))
+    return _wrap(*body)
+
+
+def estimate_html(result) -> str:
+    """An EstimateResult: the effect with its interval beside each source's and the naive
+    estimate, the decision rule's verdict, and the checks' verdicts."""
+    data = result.to_json()
+    query = data["query"]
+    if data.get("effect") is None:
+        return _wrap(tag("h4", "No estimate"), tag("p", data.get("refusal") or ""))
+    effect = data["effect"]
+    rows: list[list[object]] = [[tag("strong", f"{query['population']} (transported)"),
+                                 num(effect["mean"], signed=True), interval(effect["hdi_95"]),
+                                 num(effect.get("prob_positive"))]]
+    for source, summary in (data.get("source_effects") or {}).items():
+        rows.append([f"{source}: own experiment", num(summary["mean"], signed=True),
+                     interval(summary["hdi_95"]), "–"])
+    if data.get("naive"):
+        naive = data["naive"]
+        rows.append([f"naive: {naive['source']}", num(naive["mean"], signed=True),
+                     interval(naive["hdi_95"]), "–"])
+    body: list[object] = [
+        tag("h4", f"Effect of {query['treatment']} on {query['outcome']} in "
+                  f"{query['population']}"),
+        table(["estimate", "mean", "95% HDI", "P(effect > 0)"], rows, ""),
+        tag("p", data.get("effect_scale", ""), "; ", data.get("method", "")),
+    ]
+    if data.get("estimand"):
+        body.append(tag("pre", data["estimand"]))
+    rule = data.get("decision")
+    if rule:
+        body.append(tag("p", tag("strong", "Decision "), tag("code", rule["rule"]), ": ",
+                        badge("met", "met") if rule["holds"] else badge("not met", "notmet"),
+                        f" (probability {num(rule['probability'])})"))
+    checks = data.get("assumption_checks") or []
+    if checks:
+        body.append(table(["mechanism", "source", "verdict"],
+                          [[tag("code", c["mechanism"]), tag("code", c["source"]),
+                            badge(c["verdict"].replace("_", " "), c["verdict"])]
+                           for c in checks], ""))
+    for warning in data.get("warnings") or []:
+        body.append(tag("p", "⚠ ", warning))
+    return _wrap(*body)
