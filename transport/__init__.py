@@ -5,11 +5,15 @@ The pipeline, one function per stage::
     study = transport.load("study.tdag")            # parse + check
     diagram = transport.selection_diagram(study)    # the selection diagram
     print(transport.export_graph(study, "dot"))     # for Graphviz, dagitty, Mermaid, ...
+    answer = transport.identify(study)              # transportable? the formula, or why not
+    result = transport.estimate_study(study)        # the posterior of the human effect
+    transport.write_report("study.tdag", "report")  # HTML, Markdown, JSON
 """
 
 from transport.api import (
     check_file,
     check_source,
+    estimate_study,
     export_graph,
     format_source,
     identify,
@@ -17,8 +21,10 @@ from transport.api import (
     load,
     loads,
     parse,
+    prereg_text,
     read_source,
     selection_diagram,
+    write_report,
 )
 from transport.errors import DataError, Diagnostic, TdagError, UsageError
 from transport.source import Source, Span
@@ -37,6 +43,7 @@ __all__ = [
     "__version__",
     "check_file",
     "check_source",
+    "estimate_study",
     "export_graph",
     "format_source",
     "identify",
@@ -44,6 +51,8 @@ __all__ = [
     "load",
     "loads",
     "parse",
+    "prereg_text",
     "read_source",
     "selection_diagram",
+    "write_report",
 ]

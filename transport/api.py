@@ -104,6 +104,29 @@ def identify(study: Study):
     return run(problem_from_study(study))
 
 
+def estimate_study(study: Study, **options):
+    """The posterior of the study's target effect under its stated assumptions (an
+    EstimateResult); options: seed, draws, drop_missing, checks, robustness. Raises
+    NotEstimable when no formula exists and nothing licenses borrowing strength."""
+    from transport.estimate.run import estimate_study as run
+
+    return run(study, **options)
+
+
+def write_report(study_path: str | Path, out_dir: str | Path, **options):
+    """Write report.html, report.md and report.json (and figures) for a `.tdag` file."""
+    from transport.report.build import write_report as run
+
+    return run(study_path, out_dir, **options)
+
+
+def prereg_text(study: Study) -> str:
+    """Preregistration text (OSF template sections) for a study; needs no data."""
+    from transport.report.prereg import prereg_text as run
+
+    return run(study)
+
+
 def import_dagitty(text: str, origin: str = "a dagitty model") -> str:
     """A `.tdag` skeleton from a dagitty model."""
     from transport.graph.dagitty import dagitty_to_tdag
