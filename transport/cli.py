@@ -159,6 +159,36 @@ def cmd_prereg(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from transport.files import write_new
+
+    if not 0 < args.level < 1:
+        raise UsageError(f"--level must be between 0 and 1, not {args.level}")
+    for option, path in (("-o", args.output), ("--plot", args.plot)):
+        if path and Path(path).exists() and not args.force:
+            raise UsageError(f"{path} already exists; use --force to replace it ({option})")
+    from transport.calibrate import run_calibration
+
+    result = run_calibration(
+        args.pairs, llm=args.llm, human=args.human, se=args.se, id=args.id, by=args.by,
+        predict=args.predict, level=args.level, seed=args.seed, draws=args.draws,
+    )
+    data = result.to_json()
+    if args.format == "json":
+        _print_json(data)
+    else:
+        print(result.to_text())
+    if args.output:
+        write_new(Path(args.output), json.dumps(data, indent=2) + "\n", args.force)
+        print(f"wrote {args.output}", file=sys.stderr)
+    if args.plot:
+        from transport.calibrate.plot import render_svg
+
+        write_new(Path(args.plot), render_svg(result), args.force)
+        print(f"wrote {args.plot}", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_import_dagitty(args: argparse.Namespace) -> int:
     from transport.api import import_dagitty
 
@@ -256,6 +286,25 @@ def build_parser() -> argparse.ArgumentParser:
     pre.add_argument("--force", action="store_true", help="replace FILE.md if it exists")
     pre.add_argument("--format", choices=("text",), default="text")
     pre.set_defaults(run=cmd_prereg)
+
+    cal = commands.add_parser(
+        "calibrate", help="how LLM effects translate into human effects, from paired studies"
+    )
+    cal.add_argument("pairs", metavar="PAIRS.csv")
+    cal.add_argument("--llm", required=True, metavar="COL", help="the LLM effect column")
+    cal.add_argument("--human", required=True, metavar="COL", help="the human effect column")
+    cal.add_argument("--se", required=True, metavar="COL", help="the human standard errors")
+    cal.add_argument("--id", metavar="COL", help="the study column (left out together)")
+    cal.add_argument("--by", metavar="COL", help="groups with their own a, b, tau (pooled)")
+    cal.add_argument("--predict", metavar="NEW.csv", help="predict human effects for these")
+    cal.add_argument("--level", type=float, default=0.9, help="predictive interval level")
+    cal.add_argument("--seed", type=int, default=0)
+    cal.add_argument("--draws", type=int, default=1000, help="draws per chain")
+    cal.add_argument("--format", choices=("text", "json"), default="text")
+    cal.add_argument("-o", "--output", metavar="calib.json", help="write the result (JSON)")
+    cal.add_argument("--plot", metavar="FILE.svg", help="observed vs predicted, as SVG")
+    cal.add_argument("--force", action="store_true", help="replace existing output files")
+    cal.set_defaults(run=cmd_calibrate)
 
     imp = commands.add_parser("import-dagitty", help="turn a dagitty model into a .tdag skeleton")
     imp.add_argument("file", metavar="FILE")

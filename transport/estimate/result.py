@@ -30,6 +30,7 @@ class EstimateResult:
     warnings: tuple[str, ...] = field(default=())
     decision: dict | None = None
     ppi: dict | None = None
+    calibrated: tuple = ()
     # Posterior draws of the target effect and of each source's own effect, for plots;
     # not part of the JSON contract.
     effect_draws: object = field(default=None, compare=False, repr=False)
@@ -63,5 +64,6 @@ class EstimateResult:
             "refusal": self.refusal,
             "decision": self.decision,
             "ppi": self.ppi,
+            "calibrated": list(self.calibrated),
             "warnings": list(self.warnings),
         }

@@ -10,6 +10,7 @@ import numpy as np
 
 from transport.data.load import LoadedData, load_study_data
 from transport.errors import DataError
+from transport.estimate.calibrated import calibrated_estimates
 from transport.estimate.cells import is_discrete
 from transport.estimate.checks import AssumptionCheck, check_assumption
 from transport.estimate.conjugate import outcome_formula, reads
@@ -192,7 +193,11 @@ def estimate_study(
             "probability": study.decision.probability(effect),
             "holds": study.decision.holds(effect),
         }
+    calibrated = calibrated_estimates(
+        study, source_draws, naive_source, np.random.default_rng(seed + 2)
+    )
     return EstimateResult(
+        calibrated=tuple(calibrated),
         ppi=ppi_estimate(study, loaded),
         effect_draws=effect,
         source_draws=source_draws,

@@ -43,6 +43,15 @@ def estimate_text(result: EstimateResult) -> str:
     if data["naive"]:
         naive = data["naive"]
         lines.append(f"  naive estimate (from {naive['source']}): {naive['mean']:+.3f}")
+    for item in data.get("calibrated", []):
+        if item["applies"]:
+            lines.append(
+                f"  calibrated from {item['source']} ({item['calibration']}): "
+                f"{item['mean']:+.3f}  95% HDI {_interval(item['hdi_95'])}  (human = a + b x LLM; "
+                f"b = {item['slope']['mean']:.2f})"
+            )
+        else:
+            lines.append(f"  calibration {item['calibration']}: not applied ({item['reason']})")
     ppi = data.get("ppi")
     if ppi and ppi.get("applies"):
         lines += [
