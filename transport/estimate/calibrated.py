@@ -33,7 +33,9 @@ def calibrated_estimates(
     study: Study, source_draws: dict[str, np.ndarray], naive_source: str | None,
     rng: np.random.Generator,
 ) -> list[dict]:
-    """One calibrated estimate per `calibration` statement."""
+    """One calibrated estimate per `calibration` statement; a calibration that cannot be
+    used (a missing or malformed file) is reported as not applied, with the reason, and
+    does not stop the main estimate."""
     from transport.calibrate import calibrated_effect
 
     found = []
@@ -46,8 +48,13 @@ def calibrated_estimates(
                 f"{study.query.treatment} measuring {study.query.outcome} to translate",
             })
             continue
-        calibration = _calibration_json(spec, study)
-        draws = calibrated_effect(calibration, source_draws[source], rng)
+        try:
+            calibration = _calibration_json(spec, study)
+            draws = calibrated_effect(calibration, source_draws[source], rng)
+        except DataError as error:
+            found.append({"source": source, "calibration": spec.path, "applies": False,
+                          "reason": str(error)})
+            continue
         found.append({
             "source": source, "calibration": spec.path, "applies": True,
             **describe(draws),

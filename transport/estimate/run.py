@@ -185,6 +185,12 @@ def estimate_study(
                 + (f"; without it the estimate is {check.without['mean']:.3f}"
                    if check.without and check.without.get("mean") is not None else "")
             )
+    calibrated = calibrated_estimates(
+        study, source_draws, naive_source, np.random.default_rng(seed + 2)
+    )
+    for item in calibrated:
+        if not item["applies"]:
+            warnings.append(f"calibration {item['calibration']} not applied: {item['reason']}")
     decision = None
     if study.decision is not None:
         decision = {
@@ -193,9 +199,6 @@ def estimate_study(
             "probability": study.decision.probability(effect),
             "holds": study.decision.holds(effect),
         }
-    calibrated = calibrated_estimates(
-        study, source_draws, naive_source, np.random.default_rng(seed + 2)
-    )
     return EstimateResult(
         calibrated=tuple(calibrated),
         ppi=ppi_estimate(study, loaded),

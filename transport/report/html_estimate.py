@@ -8,6 +8,7 @@ from typing import Any
 
 from transport.report.figures import Figures
 from transport.report.markup import Html, badge, interval, join, num, section, table, tag
+from transport.report.other_estimates import other_rows
 
 
 def _figure(svg: str | None, caption: str) -> list[Html]:
@@ -62,7 +63,11 @@ def _effects_table(result: dict[str, Any]) -> Html:
     if naive:
         rows.append([f"naive: {naive['source']} taken as the target",
                      num(naive["mean"], signed=True), "–", interval(naive["hdi_95"])])
-    return table(["estimate", "mean", "sd", "95% HDI"], rows)
+    for other in other_rows(result):
+        rows.append([other["label"], num(other["mean"], signed=True), num(other["sd"]),
+                     interval(other["interval"])])
+    notes = [tag("p", other["note"], cls="note") for other in other_rows(result)]
+    return tag("div", table(["estimate", "mean", "sd", "95% interval"], rows), *notes)
 
 
 def decision_block(result: dict[str, Any]) -> Html:

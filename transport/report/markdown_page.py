@@ -10,6 +10,7 @@ from typing import Any
 from transport.report.escape import md, md_block, md_code
 from transport.report.figures import FIGURE_FILES, Figures
 from transport.report.markup import interval, num
+from transport.report.other_estimates import other_rows
 
 
 def md_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
@@ -117,7 +118,11 @@ def _estimates(data: dict[str, Any], figures: Figures) -> list[str]:
         naive = result["naive"]
         rows.append([f"naive: {md(naive['source'])} taken as the target",
                      num(naive["mean"], signed=True), interval(naive["hdi_95"])])
-    out += md_table(["estimate", "mean", "95% HDI"], rows)
+    others = other_rows(result)
+    rows += [[md(o["label"]), num(o["mean"], signed=True), interval(o["interval"])]
+             for o in others]
+    out += md_table(["estimate", "mean", "95% interval"], rows)
+    out += [f"*{md(o['label'])}:* {md(o['note'])}" for o in others] + ([""] if others else [])
     for name, caption in (("forest", "Forest plot"), ("density", "Posterior density")):
         if figures.svgs.get(name):
             out += [f"![{caption}]({FIGURE_FILES[name]})", ""]

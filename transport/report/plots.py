@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from transport.report.diagram_model import SOURCE_COLOURS
+from transport.report.other_estimates import other_rows
 
 TARGET_COLOUR = "#1b365d"
 NAIVE_COLOUR = "#8a8a8a"
@@ -65,6 +66,9 @@ def forest_rows(estimate: dict[str, Any], target: str) -> list[dict[str, Any]]:
         rows.append({"label": f"naive: {naive['source']} taken as {target}",
                      "mean": naive["mean"], "hdi": naive["hdi_95"], "kind": "naive",
                      "source": naive["source"]})
+    for other in other_rows(estimate):
+        rows.append({"label": other["label"], "mean": other["mean"], "hdi": other["interval"],
+                     "kind": "without"})
     for check in estimate.get("assumption_checks", []):
         without = check.get("without") or {}
         if without.get("mean") is not None:
