@@ -8,6 +8,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted(ROOT.glob("examples/*/study.tdag"))
 BRIEF = ROOT.parent / "shared" / "design" / "language.md"
@@ -43,3 +46,40 @@ shared x <-> z
 differs z <-> y for claude
 estimate effect of x on y in human
 """
+
+
+# An LLM experiment and a human observational sample whose outcome mechanism is declared
+# shared; `human_shift` makes the humans' treatment effect truly differ (log-odds).
+SHIFT_STUDY = """
+population llm source "L"
+population human target "H"
+var x binary treatment
+var z binary
+var y binary outcome
+z -> y
+x -> y
+shared y
+differs z
+data llm "llm.csv" experiment(x)
+data human "human.csv" observational
+estimate effect of x on y in human
+"""
+
+
+def write_shift_study(
+    folder: Path, human_shift: float, seed: int, llm_rows: int = 3000, human_rows: int = 1500
+) -> Path:
+    """Simulate both files into `folder`, write the study, return its path."""
+    rng = np.random.default_rng(seed)
+
+    def draw(n: int, shift: float, randomized: bool) -> pd.DataFrame:
+        z = rng.integers(0, 2, n)
+        x = rng.integers(0, 2, n) if randomized else (rng.random(n) < 0.3 + 0.4 * z).astype(int)
+        logit = -1 + 1.2 * x + 0.8 * z + shift * x
+        y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
+        return pd.DataFrame({"x": x, "z": z, "y": y})
+
+    draw(llm_rows, 0.0, True).to_csv(folder / "llm.csv", index=False)
+    draw(human_rows, human_shift, False).to_csv(folder / "human.csv", index=False)
+    (folder / "study.tdag").write_text(SHIFT_STUDY)
+    return folder / "study.tdag"

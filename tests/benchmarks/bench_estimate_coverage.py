@@ -104,45 +104,18 @@ def coverage(n_problems: int) -> None:
 
 def flag_rate(repeats: int = 40) -> None:
     """How often the check flags `shared y` when humans truly differ by `shift` log-odds."""
-    import pandas as pd
+    from shared_fixtures import write_shift_study
 
     from transport.api import load
     from transport.estimate.run import estimate_study
 
-    text = """
-population llm source "L"
-population human target "H"
-var x binary treatment
-var z binary
-var y binary outcome
-z -> y
-x -> y
-shared y
-differs z
-data llm "llm.csv" experiment(x)
-data human "human.csv" observational
-estimate effect of x on y in human
-"""
     for shift in (0.0, 0.5, 1.0, 2.0):
         flagged = 0
         for k in range(repeats):
-            rng = np.random.default_rng(1000 * k + 7)
-
-            def draw(n, extra, randomized, rng=rng):
-                z = rng.integers(0, 2, n)
-                x = rng.integers(0, 2, n) if randomized else (rng.random(n) < 0.3 + 0.4 * z)
-                x = np.asarray(x, dtype=int)
-                logit = -1 + 1.2 * x + 0.8 * z + extra * x
-                y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
-                return pd.DataFrame({"x": x, "z": z, "y": y})
-
             with tempfile.TemporaryDirectory() as folder:
-                folder = Path(folder)
-                draw(2000, 0.0, True).to_csv(folder / "llm.csv", index=False)
-                draw(800, shift, False).to_csv(folder / "human.csv", index=False)
-                (folder / "study.tdag").write_text(text)
-                result = estimate_study(load(folder / "study.tdag"), draws=500,
-                                        robustness=False).to_json()
+                path = write_shift_study(Path(folder), shift, seed=1000 * k + 7,
+                                         llm_rows=2000, human_rows=800)
+                result = estimate_study(load(path), draws=500, robustness=False).to_json()
             verdicts = [c["verdict"] for c in result["assumption_checks"] if c["mechanism"] == "y"]
             flagged += verdicts == ["contradicted"]
         print(f"true log-odds difference {shift}: flagged as contradicted in "

@@ -7,9 +7,8 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
-from shared_fixtures import EXAMPLES
+from shared_fixtures import EXAMPLES, SHIFT_STUDY, write_shift_study
 
 from transport.api import load
 from transport.estimate.checks import loo_comparison
@@ -99,36 +98,11 @@ def test_exact_loo_equals_brute_force() -> None:
     assert abs(diff - brute) < 1e-9
 
 
-CHECKED = """
-population llm source "L"
-population human target "H"
-var x binary treatment
-var z binary
-var y binary outcome
-z -> y
-x -> y
-shared y
-differs z
-data llm "llm.csv" experiment(x)
-data human "human.csv" observational
-estimate effect of x on y in human
-"""
+CHECKED = SHIFT_STUDY
 
 
 def _simulate(tmp_path: Path, human_shift: float) -> Path:
-    rng = np.random.default_rng(11)
-
-    def draw(n: int, shift: float, randomized: bool) -> pd.DataFrame:
-        z = rng.integers(0, 2, n)
-        x = rng.integers(0, 2, n) if randomized else (rng.random(n) < 0.3 + 0.4 * z).astype(int)
-        logit = -1 + 1.2 * x + 0.8 * z + shift * x
-        y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
-        return pd.DataFrame({"x": x, "z": z, "y": y})
-
-    draw(3000, 0.0, True).to_csv(tmp_path / "llm.csv", index=False)
-    draw(1500, human_shift, False).to_csv(tmp_path / "human.csv", index=False)
-    (tmp_path / "study.tdag").write_text(CHECKED)
-    return tmp_path / "study.tdag"
+    return write_shift_study(tmp_path, human_shift, seed=11)
 
 
 @pytest.mark.parametrize(("shift", "verdict"), [(0.0, "consistent"), (-2.0, "contradicted")])

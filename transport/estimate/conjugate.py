@@ -19,7 +19,7 @@ from transport.data.load import LoadedData
 from transport.errors import DataError
 from transport.estimate.cells import cell_moments, count_cells, is_discrete
 from transport.estimate.tensor import ConditionalMean, Labelled, TableKey
-from transport.identification.expr import Expr, Prob, Product, Quotient, Sum
+from transport.identification.expr import Expr, Prob, Product, Quotient, Sum, leaves, terms
 from transport.study import Study
 
 DIRICHLET_PRIOR = 1.0
@@ -34,27 +34,11 @@ class Reads:
 
 
 def prob_terms(expr: Expr) -> list[Prob]:
-    if isinstance(expr, Prob):
-        return [expr]
-    if isinstance(expr, Sum):
-        return prob_terms(expr.body)
-    if isinstance(expr, Product):
-        return [t for f in expr.factors for t in prob_terms(f)]
-    if isinstance(expr, Quotient):
-        return prob_terms(expr.numerator) + prob_terms(expr.denominator)
-    return []
+    return terms(expr)
 
 
 def mean_terms(expr: Expr) -> list[ConditionalMean]:
-    if isinstance(expr, ConditionalMean):
-        return [expr]
-    if isinstance(expr, Sum):
-        return mean_terms(expr.body)
-    if isinstance(expr, Product):
-        return [t for f in expr.factors for t in mean_terms(f)]
-    if isinstance(expr, Quotient):
-        return mean_terms(expr.numerator) + mean_terms(expr.denominator)
-    return []
+    return [t for t in leaves(expr) if isinstance(t, ConditionalMean)]
 
 
 def reads(expr: Expr) -> list[Reads]:

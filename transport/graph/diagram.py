@@ -96,14 +96,21 @@ class SelectionDiagram:
         return tuple(sorted({s.points_at for s in self.selection
                              if isinstance(s.points_at, LatentCause)}))
 
+    def confounding(self) -> tuple[tuple[str, str, LatentCause | None], ...]:
+        """Each `<->` pair with its explicit latent cause when a selection node points at it
+        (the cause is then drawn as a node), else None (drawn as a bidirected arc)."""
+        made = set(self.latent_causes())
+        return tuple(
+            (a, b, LatentCause(a, b) if LatentCause(a, b) in made else None)
+            for a, b in self.graph.bidirected
+        )
+
     def to_networkx(self) -> nx.DiGraph:
         """A new DiGraph with variables, explicit latent causes where selected, `<->` arcs
         kept as edge pairs flagged `bidirected`, and typed selection nodes."""
         graph = self.graph.to_networkx()
-        made = set(self.latent_causes())
-        for a, b in self.graph.bidirected:
-            cause = LatentCause(a, b)
-            if cause in made:
+        for a, b, cause in self.confounding():
+            if cause is not None:
                 graph.add_node(cause, latent=True, kind="latent_cause")
                 graph.add_edge(cause, a)
                 graph.add_edge(cause, b)

@@ -93,10 +93,8 @@ def to_dot(diagram: SelectionDiagram, study: Study) -> str:
         )
     for tail, head in diagram.graph.directed:
         lines.append(f"  {_quote_dot(tail)} -> {_quote_dot(head)};")
-    made = set(diagram.latent_causes())
-    for a, b in diagram.graph.bidirected:
-        cause = LatentCause(a, b)
-        if cause in made:
+    for a, b, cause in diagram.confounding():
+        if cause is not None:
             for end in (a, b):
                 lines.append(f"  {_quote_dot(ids[cause])} -> {_quote_dot(end)} [style=dashed];")
         else:
@@ -128,12 +126,10 @@ def to_dagitty(diagram: SelectionDiagram, study: Study) -> str:
         lines.append(f"{ids[cause]} [latent]")
     for node in diagram.selection:
         lines.append(ids[node])
-    made = set(diagram.latent_causes())
     for tail, head in diagram.graph.directed:
         lines.append(f"{tail} -> {head}")
-    for a, b in diagram.graph.bidirected:
-        cause = LatentCause(a, b)
-        if cause in made:
+    for a, b, cause in diagram.confounding():
+        if cause is not None:
             lines += [f"{ids[cause]} -> {a}", f"{ids[cause]} -> {b}"]
         else:
             lines.append(f"{a} <-> {b}")
@@ -166,10 +162,8 @@ def to_data(diagram: SelectionDiagram, study: Study) -> dict:
         for s in diagram.selection
     ]
     edges = [{"from": a, "to": b, "kind": "directed"} for a, b in diagram.graph.directed]
-    made = set(diagram.latent_causes())
-    for a, b in diagram.graph.bidirected:
-        cause = LatentCause(a, b)
-        if cause in made:
+    for a, b, cause in diagram.confounding():
+        if cause is not None:
             edges += [{"from": ids[cause], "to": end, "kind": "directed"} for end in (a, b)]
         else:
             edges.append({"from": a, "to": b, "kind": "bidirected"})
@@ -238,10 +232,8 @@ def to_mermaid(diagram: SelectionDiagram, study: Study) -> str:
     links: list[str] = []
     for tail, head in diagram.graph.directed:
         links.append(f"  {ids[tail]} --> {ids[head]}")
-    made = set(diagram.latent_causes())
-    for a, b in diagram.graph.bidirected:
-        cause = LatentCause(a, b)
-        if cause in made:
+    for a, b, cause in diagram.confounding():
+        if cause is not None:
             links += [f"  {ids[cause]} -.-> {ids[a]}", f"  {ids[cause]} -.-> {ids[b]}"]
         else:
             links.append(f"  {ids[a]} <-.-> {ids[b]}")

@@ -380,17 +380,21 @@ def from_json(tree: dict[str, Any]) -> Expr:
     raise ValueError(f"unknown expression node {kind!r}")
 
 
+def leaves(e: Any) -> list[Any]:
+    """Every node below sums, products and quotients, in order of appearance (probability
+    terms, ones, and any leaf node a caller substituted, such as a conditional mean)."""
+    if isinstance(e, Sum):
+        return leaves(e.body)
+    if isinstance(e, Product):
+        return [t for f in e.factors for t in leaves(f)]
+    if isinstance(e, Quotient):
+        return leaves(e.numerator) + leaves(e.denominator)
+    return [e]
+
+
 def terms(e: Expr) -> list[Prob]:
     """All probability terms of the expression, in order of appearance."""
-    if isinstance(e, Prob):
-        return [e]
-    if isinstance(e, Sum):
-        return terms(e.body)
-    if isinstance(e, Product):
-        return [t for f in e.factors for t in terms(f)]
-    if isinstance(e, Quotient):
-        return terms(e.numerator) + terms(e.denominator)
-    return []
+    return [t for t in leaves(e) if isinstance(t, Prob)]
 
 
 def evaluate(e: Expr, tables: Any, assignment: Any) -> float:

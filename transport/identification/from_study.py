@@ -18,12 +18,10 @@ def problem_from_study(study: Study, diagram: SelectionDiagram | None = None) ->
     diagram = diagram or selection_diagram(study)
     graph = diagram.graph
     causes = diagram.latent_causes()
-    made = set(causes)
     directed = list(graph.directed)
     bidirected = []
-    for a, b in graph.bidirected:
-        cause = LatentCause(a, b)
-        if cause in made:
+    for a, b, cause in diagram.confounding():
+        if cause is not None:
             directed += [(latent_cause_name(cause), a), (latent_cause_name(cause), b)]
         else:
             bidirected.append((a, b))

@@ -112,39 +112,29 @@ class Diagram:
     def ancestors(self, nodes: frozenset[Node],
                   within: frozenset[Node] | None = None) -> frozenset[Node]:
         """Ancestors of `nodes` (inclusive) in the induced subgraph on `within`."""
-        within = self.nodes if within is None else within
-        key = ("an", nodes, within)
-        hit = self._cache.get(key)
-        if hit is not None:
-            return hit  # type: ignore[return-value]
-        seen = set(nodes & within)
-        stack = list(seen)
-        while stack:
-            v = stack.pop()
-            for p in self.parents[v]:
-                if p in within and p not in seen:
-                    seen.add(p)
-                    stack.append(p)
-        result = frozenset(seen)
-        self._cache[key] = result
-        return result
+        return self._reach("an", nodes, within, self.parents)
 
     def descendants(self, nodes: frozenset[Node],
                     within: frozenset[Node] | None = None) -> frozenset[Node]:
         """Descendants of `nodes` (inclusive) in the induced subgraph on `within`."""
+        return self._reach("de", nodes, within, self._children)
+
+    def _reach(self, kind: str, nodes: frozenset[Node], within: frozenset[Node] | None,
+               neighbours) -> frozenset[Node]:
+        """Nodes reachable from `nodes` (inclusive) along `neighbours`, inside `within`;
+        cached per (kind, nodes, within)."""
         within = self.nodes if within is None else within
-        key = ("de", nodes, within)
+        key = (kind, nodes, within)
         hit = self._cache.get(key)
         if hit is not None:
             return hit  # type: ignore[return-value]
         seen = set(nodes & within)
         stack = list(seen)
         while stack:
-            v = stack.pop()
-            for c in self._children[v]:
-                if c in within and c not in seen:
-                    seen.add(c)
-                    stack.append(c)
+            for n in neighbours[stack.pop()]:
+                if n in within and n not in seen:
+                    seen.add(n)
+                    stack.append(n)
         result = frozenset(seen)
         self._cache[key] = result
         return result
