@@ -49,12 +49,13 @@ def planning_copy(tmp: Path) -> Path:
 
 
 def without_shared(tmp: Path) -> Path:
-    """The framing study with its data, but nothing shared about the outcome: estimation
-    refuses."""
+    """The framing study with its data, but nothing shared or partially shared about the
+    outcome: no formula, nothing to borrow, so estimation refuses."""
     folder = tmp / "refusing"
     shutil.copytree(FRAMING.parent / "data", folder / "data")
     text = FRAMING.read_text(encoding="utf-8")
     text = text.replace("shared choose_risky for gpt", "differs choose_risky for gpt")
+    text = text.replace("partial choose_risky sd 0.3 for claude", "differs choose_risky for claude")
     (folder / "study.tdag").write_text(text, encoding="utf-8")
     return folder / "study.tdag"
 

@@ -6,12 +6,17 @@ data measure the variable and its parents. This module decides
 * which mechanisms are modelled, in which populations, and how each source's parameters
   relate to the target's (`Tie`): one parameter set (shared), a shift with a stated prior
   scale (partial, or shared under a robustness `shift_scale`), independent (differs,
-  undeclared), with the coefficients of single parents tied by edge-level `shared A -> B`;
+  undeclared), with the coefficients of single parents tied by edge-level `shared A -> B`
+  (a design column is tied when every parent it involves is edge-level shared: A's main
+  effect, and A x treatment only if `shared treatment -> B` is stated too);
 * how parents are coded into a design matrix (`Encoding`): binary parents centred, levels
   of ordinal and categorical parents one-hot (first level the reference) and centred,
-  continuous and count parents standardized; every column of the treatment multiplied by
-  every column of each other parent (treatment x covariate interactions, so that effect
-  modification is captured);
+  continuous and count parents standardized (centring and scaling constants from all
+  populations' rows pooled, so every population has the same coding); the treatment is
+  left uncentred (0 = its first level), so another parent's main effect is its effect
+  when untreated; every column of the treatment is multiplied by every column of each
+  other parent (treatment x covariate interactions, so that effect modification is
+  captured; covariate x covariate interactions are not included);
 * the sufficient statistics of each population's rows (`Cells`): rows with the same design
   row are aggregated into one cell (success counts, level counts, sums of y and y^2), which
   gives exactly the row-wise log-likelihood at a fraction of the cost;
@@ -33,6 +38,15 @@ categorical    softmax(0, eta_2..eta_K)         alpha (K-1), beta (P, K-1)
 
 Ordinal cutpoints are `c_1 = cut_1, c_j = c_{j-1} + exp(cut_j)`, so shifts on the
 unconstrained `cut` keep them ordered.
+
+Priors (weakly informative, elementwise Normal; see `MechanismSpec.prior`): intercepts and
+coefficients Normal(0, 2.5) on the logit / softmax / ordered-logit scale; count outcomes
+an intercept Normal(log(mean y), 2.5) and log-rate coefficients Normal(0, 1); continuous
+outcomes an intercept Normal(mean y, 2.5 sd y), coefficients Normal(0, 2.5 sd y) and
+log sigma Normal(log sd y, 1) (mean and sd of y pooled over populations); ordinal
+cutpoints centred on the pooled cumulative logits (first Normal(., 2.5), log-gaps
+Normal(., 1)). A `partial ... sd X` shift is Normal(0, X) on these parameters' own scale
+(logits, log rates, outcome units for continuous coefficients, log sigma).
 """
 
 from __future__ import annotations
@@ -42,6 +56,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 
 from transport.errors import DataError
 from transport.study import CoefficientMechanism, Sharing, Study, VariableMechanism
@@ -77,7 +92,8 @@ class ParentCoding:
         """`values` are internal values (level indices for categorical and ordinal)."""
         values = np.asarray(values, dtype=float)
         if self.kind in ("categorical", "ordinal"):
-            return [(values == j).astype(float) - self.centre[j - 1] for j in range(1, len(self.levels))]
+            return [(values == j).astype(float) - self.centre[j - 1]
+                    for j in range(1, len(self.levels))]
         return [(values - self.centre[0]) / self.scale]
 
     def labels(self) -> list[str]:
@@ -131,7 +147,8 @@ class Encoding:
         if not self.parents:
             shape = np.shape(next(iter(values.values()))) if values else (0,)
             return np.zeros((*shape, 0))
-        arrays = np.broadcast_arrays(*[np.asarray(values[p.name], dtype=float) for p in self.parents])
+        arrays = np.broadcast_arrays(
+            *[np.asarray(values[p.name], dtype=float) for p in self.parents])
         by_name = {p.name: p.columns(a) for p, a in zip(self.parents, arrays, strict=True)}
         columns = [c for p in self.parents for c in by_name[p.name]]
         treated = self._treated()
@@ -154,12 +171,16 @@ def internal_values(series: pd.Series, kind: str, levels: tuple) -> np.ndarray:
     return series.to_numpy(dtype=float)
 
 
-def make_coding(name: str, kind: str, levels: tuple, pooled: np.ndarray) -> ParentCoding:
+def make_coding(name: str, kind: str, levels: tuple, pooled: np.ndarray,
+                centred: bool = True) -> ParentCoding:
+    """Centred at the pooled mean; `centred=False` (the treatment) keeps 0 at the first
+    level, so that other parents' coefficients are their effects when untreated."""
     if kind in ("categorical", "ordinal"):
-        centre = tuple(float(np.mean(pooled == j)) for j in range(1, len(levels)))
+        centre = tuple(float(np.mean(pooled == j)) if centred else 0.0
+                       for j in range(1, len(levels)))
         return ParentCoding(name, kind, levels, centre)
     if kind == "binary":
-        return ParentCoding(name, kind, (0, 1), (float(np.mean(pooled)),))
+        return ParentCoding(name, kind, (0, 1), (float(np.mean(pooled)) if centred else 0.0,))
     sd = float(np.std(pooled))
     return ParentCoding(name, kind, (), (float(np.mean(pooled)),), sd if sd > 0 else 1.0)
 
@@ -195,7 +216,8 @@ class Cells:
         return len(self.n)
 
 
-def aggregate(X: np.ndarray, y: np.ndarray, kind: str, n_levels: int, by_cell: bool = True) -> Cells:
+def aggregate(X: np.ndarray, y: np.ndarray, kind: str, n_levels: int,
+              by_cell: bool = True) -> Cells:
     """Rows to cells. Statistics by kind:
 
     binary: `k` successes; ordinal and categorical: `counts` (cells, K); count: `sum_y` and
@@ -324,6 +346,24 @@ class ModelSpec:
     def param_name(self, variable: str, population: str, block: str) -> str:
         return param_name(variable, population, block)
 
+    def ties_table(self) -> list[dict]:
+        """One row per modelled mechanism and source: how the parameters are tied."""
+        rows = []
+        for m in self.mechanisms.values():
+            for source, tie in m.ties.items():
+                rows.append({
+                    "variable": m.variable,
+                    "source": source,
+                    "declared": tie.declared,
+                    "mode": tie.mode if m.has_target else "free",
+                    "sd": tie.sd,
+                    "tied_coefficients": [m.encoding.labels[j] for j in tie.tied_columns],
+                    "source_has_data": source in m.cells,
+                    "target_has_data": m.target in m.cells,
+                    "reason": tie.reason,
+                })
+        return rows
+
 
 def param_name(variable: str, population: str, block: str) -> str:
     return f"{variable}__{population}__{block}"
@@ -420,13 +460,12 @@ def _tie(study: Study, source: str, variable: str, absorbed: list[str], encoding
     sharing = study.sharing(source, VariableMechanism(variable))
     for latent in absorbed:
         sharing = _combine(sharing, study.sharing(source, VariableMechanism(latent)))
-    tied = []
-    for j, group in enumerate(encoding.groups):
-        for parent in group:
-            row = study.sharing(source, CoefficientMechanism(parent, variable))
-            if row.status == "shared":
-                tied.append(j)
-                break
+    # a column is tied when every parent it involves has an edge-level `shared A -> B`:
+    # the main effect of A (its effect at the untreated level, the treatment being coded
+    # uncentred), and A x treatment only if the treatment's edge is shared as well
+    tied = [j for j, group in enumerate(encoding.groups)
+            if all(study.sharing(source, CoefficientMechanism(parent, variable)).status
+                   == "shared" for parent in group)]
     if sharing.status == "shared":
         scale = shift_scale.get(variable) if isinstance(shift_scale, Mapping) else shift_scale
         if scale:
@@ -500,7 +539,8 @@ def build_spec(study: Study, loaded, shift_scale: float | Mapping[str, float] | 
             pv = study.variable(parent)
             values = (internal_values(pooled[parent], pv.kind, pv.levels)
                       if pooled is not None else np.zeros(1))
-            codings.append(make_coding(parent, pv.kind, pv.levels, values))
+            codings.append(make_coding(parent, pv.kind, pv.levels, values,
+                                       centred=parent != q.treatment))
         treatment = q.treatment if q.treatment in parents else None
         encoding = Encoding(tuple(codings), treatment)
         n_levels = len(levels) if kind in ("categorical", "ordinal") else 0
@@ -567,14 +607,12 @@ def build_spec(study: Study, loaded, shift_scale: float | Mapping[str, float] | 
 # --- numpy evaluation for posterior draws -----------------------------------------------
 
 
-def linear_predictor(spec: MechanismSpec, theta: Mapping[str, np.ndarray], X: np.ndarray) -> np.ndarray:
+def linear_predictor(spec: MechanismSpec, theta: Mapping[str, np.ndarray],
+                     X: np.ndarray) -> np.ndarray:
     """eta for draws: theta blocks have a leading draws axis D; X is (n, P) or (D, n, P).
     Returns (D, n, width)."""
     beta = theta["beta"]
-    if X.ndim == 2:
-        eta = np.einsum("np,dpk->dnk", X, beta)
-    else:
-        eta = np.einsum("dnp,dpk->dnk", X, beta)
+    eta = np.einsum("np,dpk->dnk" if X.ndim == 2 else "dnp,dpk->dnk", X, beta)
     if "alpha" in theta:
         eta = eta + theta["alpha"][:, None, :]
     return eta
@@ -589,7 +627,7 @@ def level_probabilities(spec: MechanismSpec, theta, X) -> np.ndarray:
     """(D, n, K) for discrete outcomes."""
     eta = linear_predictor(spec, theta, X)
     if spec.kind == "binary":
-        p1 = 1.0 / (1.0 + np.exp(-eta[..., 0]))
+        p1 = expit(eta[..., 0])
         return np.stack([1.0 - p1, p1], axis=-1)
     if spec.kind == "categorical":
         full = np.concatenate([np.zeros(eta.shape[:-1] + (1,)), eta], axis=-1)
@@ -598,7 +636,7 @@ def level_probabilities(spec: MechanismSpec, theta, X) -> np.ndarray:
         return e / e.sum(axis=-1, keepdims=True)
     if spec.kind == "ordinal":
         c = cutpoints(theta["cut"])[:, None, :]
-        cdf = 1.0 / (1.0 + np.exp(-(c - eta)))
+        cdf = expit(c - eta)
         ones = np.ones(cdf.shape[:-1] + (1,))
         cdf = np.concatenate([np.zeros_like(ones), cdf, ones], axis=-1)
         return np.clip(np.diff(cdf, axis=-1), 1e-300, None)
@@ -619,7 +657,7 @@ def expected_value(spec: MechanismSpec, theta, X) -> np.ndarray:
     if spec.kind in ("continuous",):
         return linear_predictor(spec, theta, X)[..., 0]
     if spec.kind == "count":
-        return np.exp(linear_predictor(spec, theta, X)[..., 0])
+        return np.exp(np.minimum(linear_predictor(spec, theta, X)[..., 0], 30.0))
     if spec.kind == "categorical":
         raise DataError(
             f"'{spec.variable}' is categorical: an effect on it is not one number (a difference "
@@ -635,7 +673,8 @@ def simulate(spec: MechanismSpec, theta, X, rng: np.random.Generator) -> np.ndar
         sigma = np.exp(theta["log_sigma"][:, :1])
         return mu + sigma * rng.standard_normal(mu.shape)
     if spec.kind == "count":
-        return rng.poisson(np.exp(linear_predictor(spec, theta, X)[..., 0])).astype(float)
+        rate = np.exp(np.minimum(linear_predictor(spec, theta, X)[..., 0], 30.0))
+        return rng.poisson(rate).astype(float)
     probs = level_probabilities(spec, theta, X)
     u = rng.random(probs.shape[:-1] + (1,))
     return (probs.cumsum(axis=-1) < u).sum(axis=-1).clip(0, probs.shape[-1] - 1).astype(float)
@@ -669,13 +708,17 @@ def cells_log_likelihood(spec: MechanismSpec, theta, cells: Cells) -> np.ndarray
         return (s["sum_y"] * eta - cells.n * np.exp(eta) - s["log_fact"]).sum(axis=1)
     sigma = np.exp(theta["log_sigma"][:, :1])
     quad = s["sum_y2"] - 2 * eta * s["sum_y"] + cells.n * eta**2
-    return (-cells.n * (0.5 * np.log(2 * np.pi) + np.log(sigma)) - 0.5 * quad / sigma**2).sum(axis=1)
+    log_norm = -cells.n * (0.5 * np.log(2 * np.pi) + np.log(sigma))
+    return (log_norm - 0.5 * quad / sigma**2).sum(axis=1)
 
 
 def theta_of(draws: Mapping[str, np.ndarray], spec: MechanismSpec, population: str) -> dict:
     """A population's parameter blocks from flattened draws {name: (D, ...)}."""
-    return {block: draws[param_name(spec.variable, population, block)].reshape(-1, *shape)
-            for block, shape in spec.blocks().items()}
+    out = {}
+    for block, shape in spec.blocks().items():
+        values = np.asarray(draws[param_name(spec.variable, population, block)])
+        out[block] = values.reshape(len(values), *shape)
+    return out
 
 
 def values_of(frame: pd.DataFrame, study: Study, names: Sequence[str]) -> dict[str, np.ndarray]:

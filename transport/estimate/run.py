@@ -20,6 +20,7 @@ from transport.estimate.exact import (
     formula_effect,
     has_experiment,
 )
+from transport.estimate.parametric_run import borrows_through_partial
 from transport.estimate.ppi import ppi_estimate
 from transport.estimate.result import EstimateResult
 from transport.estimate.robustness import robustness as robustness_curve
@@ -107,6 +108,94 @@ def _checks(study, loaded, identification, draws, rng) -> tuple[AssumptionCheck,
     return tuple(found)
 
 
+def _refusal(identification) -> NotEstimable:
+    if identification.status == "not_transportable":
+        reason = "the effect is not transportable under the stated assumptions" + (
+            f" ({identification.witness})" if identification.witness else ""
+        )
+    else:
+        reason = (
+            "no transport formula was found for the effect with what the data statements "
+            "measure"
+        )
+    return NotEstimable(
+        f"no estimate: {reason}. A number here would come from assumptions the file does "
+        "not make. State `partial V sd X` for the mechanisms that may drift, or collect the "
+        "data `transport identify` suggests."
+    )
+
+
+def _relevant_variables(study: Study) -> list[str]:
+    from transport.check.rules_coverage import relevant_mechanisms
+
+    query = study.query
+    return [
+        m.variable
+        for m in relevant_mechanisms(
+            set(study.directed), set(study.bidirected), query.treatment, query.outcome
+        )
+        if isinstance(m, VariableMechanism)
+    ]
+
+
+def _exact_path(study, identification, loaded, draws, seed, rng, robustness) -> dict:
+    """The exact conjugate path: effect, prior, source effects, robustness."""
+    query = study.query
+    formula = identification.estimand
+    effect, inputs = formula_effect(formula, study, loaded, draws, rng)
+    prior_effect, _ = formula_effect(formula, study, loaded, draws, rng, prior_only=True)
+    summary = describe(effect)
+    prior_sd = float(np.std(prior_effect, ddof=1))
+    source_effects, source_draws = _source_effects(study, loaded, draws, rng)
+    curve = None
+    if robustness:
+        ready = outcome_formula(formula, query.outcome, study)
+        outcome_sd = max(
+            (float(np.std(np.asarray(d.frame[query.outcome], dtype=float)))
+             for d in loaded if query.outcome in d.frame), default=1.0,
+        )
+        curve = robustness_curve(ready, inputs, study, lambda r: effect_from(r, study), draws,
+                                 np.random.default_rng(seed + 1), outcome_sd)
+    return {
+        "method": "exact conjugate (Dirichlet / Student-t) posteriors, transport formula "
+        "evaluated per draw",
+        "effect_draws": effect,
+        "effect": summary,
+        "prior": {
+            "sd": prior_sd,
+            "contraction": float(1 - summary["sd"] ** 2 / prior_sd**2) if prior_sd > 0 else None,
+        },
+        "source_effects": source_effects,
+        "source_draws": source_draws,
+        "robustness": curve,
+        "diagnostics": {"rhat_max": None, "ess_bulk_min": float(draws),
+                        "ess_tail_min": float(draws), "divergences": 0,
+                        "note": "independent draws from exact posteriors: no MCMC to diagnose"},
+        "used_sources": [p for p, _ in (item.key for item in reads(formula))],
+        "draws": draws,
+        "notes": [],
+    }
+
+
+def _parametric_path(study, loaded, seed) -> dict:
+    """The joint PyMC model with the file's ties (see parametric_run.py)."""
+    from transport.estimate.parametric_run import parametric_estimate
+
+    found = parametric_estimate(study, loaded, seed)
+    found["source_effects"] = {
+        source: {k: describe(draws)[k] for k in ("mean", "sd", "hdi_95")}
+        for source, draws in found["source_draws"].items()
+    }
+    found["method"] = (
+        f"parametric joint model ({study.fit.sampler} NUTS, {study.fit.chains} chains x "
+        f"{study.fit.draws} draws), mechanisms tied as declared, target effect simulated per "
+        "draw"
+    )
+    found["used_sources"] = list(found["source_draws"])
+    found["draws"] = len(found["effect_draws"])
+    return found
+
+
 def estimate_study(
     study: Study,
     *,
@@ -116,7 +205,12 @@ def estimate_study(
     checks: bool = True,
     robustness: bool = True,
 ) -> EstimateResult:
-    """The posterior of the study's target effect; NotEstimable when there is none."""
+    """The posterior of the study's target effect; NotEstimable when there is none.
+
+    The exact path serves whenever a transport formula exists over discrete variables (a
+    continuous outcome allowed); otherwise the parametric model, when the effect is
+    transportable or a `partial` (or edge-level `shared`) statement gives it something to
+    borrow; otherwise a refusal with the reason."""
     from transport.api import identify
 
     seed = _seed(study, seed)
@@ -127,35 +221,19 @@ def estimate_study(
     query = study.query
     query_json = {"treatment": query.treatment, "outcome": query.outcome,
                   "population": query.population, "contrast": list(query.contrast or ())}
-    if not _exact_possible(identification, study):
-        if identification.transportable:
-            reason = ("the transport formula involves continuous variables other than the "
-                      "outcome; the exact path cannot count them")
-        elif identification.status == "not_transportable":
-            reason = "the effect is not transportable under the stated assumptions" + (
-                f" ({identification.witness})" if identification.witness else ""
-            )
-        else:
-            reason = (
-                "no transport formula was found for the effect with what the data statements "
-                "measure"
-            )
-        raise NotEstimable(
-            f"no estimate: {reason}. A number here would come from assumptions the file does "
-            "not make. State `partial V sd X` for the mechanisms that may drift, or collect the "
-            "data `transport identify` suggests."
-        )
-    formula = identification.estimand
-    effect, inputs = formula_effect(formula, study, loaded, draws, rng)
-    prior_effect, _ = formula_effect(formula, study, loaded, draws, rng, prior_only=True)
-    summary = describe(effect)
-    prior_sd = float(np.std(prior_effect, ddof=1))
-    prior = {
-        "sd": prior_sd,
-        "contraction": float(1 - (summary["sd"] ** 2) / (prior_sd**2)) if prior_sd > 0 else None,
-    }
-    source_effects, source_draws = _source_effects(study, loaded, draws, rng)
-    used_sources = [p for p, _ in (item.key for item in reads(formula)) if p != study.target.name]
+    if _exact_possible(identification, study):
+        path = _exact_path(study, identification, loaded, draws, seed, rng, robustness)
+    elif identification.transportable or borrows_through_partial(
+        study, _relevant_variables(study)
+    ):
+        path = _parametric_path(study, loaded, seed)
+        if not robustness:
+            path["robustness"] = None
+    else:
+        raise _refusal(identification)
+    effect, summary, prior = path["effect_draws"], path["effect"], path["prior"]
+    source_effects, source_draws = path["source_effects"], path["source_draws"]
+    used_sources = [p for p in path["used_sources"] if p != study.target.name]
     naive_source = next((s for s in used_sources if s in source_effects),
                         next(iter(source_effects), None))
     naive = None
@@ -163,16 +241,19 @@ def estimate_study(
         naive = {"source": naive_source, "mean": source_effects[naive_source]["mean"],
                  "hdi_95": source_effects[naive_source]["hdi_95"]}
     found_checks = _checks(study, loaded, identification, draws, rng) if checks else ()
-    curve = None
-    if robustness:
-        ready = outcome_formula(formula, query.outcome, study)
-        outcome_sd = max(
-            (float(np.std(np.asarray(d.frame[query.outcome], dtype=float)))
-             for d in loaded if query.outcome in d.frame), default=1.0,
+    warnings = list(path["notes"])
+    if not identification.transportable:
+        warnings.append(
+            "no nonparametric transport formula exists; this estimate rests on the parametric "
+            "model and the prior scales of the `partial` statements"
         )
-        curve = robustness_curve(ready, inputs, study, lambda r: effect_from(r, study), draws,
-                                 np.random.default_rng(seed + 1), outcome_sd)
-    warnings = []
+    if path["diagnostics"].get("ok") is False:
+        d = path["diagnostics"]
+        warnings.append(
+            f"the sampler's diagnostics fail the usual thresholds (R-hat {d['rhat_max']:.3f}, "
+            f"bulk ESS {d['ess_bulk_min']:.0f}, {d['divergences']} divergences): do not trust "
+            "this estimate yet"
+        )
     if prior["contraction"] is not None and prior["contraction"] < 0.5:
         warnings.append(
             f"the data narrow the prior of the effect by only {prior['contraction']:.0%}: much "
@@ -199,6 +280,7 @@ def estimate_study(
             "probability": study.decision.probability(effect),
             "holds": study.decision.holds(effect),
         }
+    estimand = identification.to_json()["estimand"]
     return EstimateResult(
         calibrated=tuple(calibrated),
         ppi=ppi_estimate(study, loaded),
@@ -206,23 +288,20 @@ def estimate_study(
         source_draws=source_draws,
         decision=decision,
         query=query_json,
-        transportable=True,
+        transportable=identification.transportable,
         status=identification.status,
-        method="exact conjugate (Dirichlet / Student-t) posteriors, transport formula "
-        "evaluated per draw",
+        method=path["method"],
         effect=summary,
         effect_scale=_effect_scale(study),
         source_effects=source_effects,
         naive=naive,
         assumption_checks=found_checks,
-        robustness=curve,
-        diagnostics={"rhat_max": None, "ess_bulk_min": float(draws), "ess_tail_min": float(draws),
-                     "divergences": 0,
-                     "note": "independent draws from exact posteriors: no MCMC to diagnose"},
+        robustness=path["robustness"],
+        diagnostics=path["diagnostics"],
         prior=prior,
-        estimand=identification.to_json()["estimand"]["text"],
+        estimand=estimand["text"] if estimand else None,
         data=_data_summary(loaded),
         seed=seed,
-        draws=draws,
+        draws=path["draws"],
         warnings=tuple(warnings),
     )

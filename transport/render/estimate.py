@@ -99,8 +99,9 @@ def estimate_text(result: EstimateResult) -> str:
     diagnostics = data["diagnostics"]
     lines += ["", f"Draws: {data['draws']} (seed {data['seed']}); "
               + (diagnostics.get("note") or
-                 f"R-hat max {diagnostics['rhat_max']}, ESS bulk min "
-                 f"{diagnostics['ess_bulk_min']}, divergences {diagnostics['divergences']}")]
+                 f"R-hat max {diagnostics['rhat_max']:.3f}, ESS bulk min "
+                 f"{diagnostics['ess_bulk_min']:.0f}, ESS tail min "
+                 f"{diagnostics['ess_tail_min']:.0f}, divergences {diagnostics['divergences']}")]
     for warning in data["warnings"]:
         lines.append(f"warning: {warning}")
     return "\n".join(lines)

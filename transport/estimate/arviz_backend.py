@@ -1,0 +1,120 @@
+"""ArviZ calls behind small helpers: convergence summaries and LOO."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Convergence:
+    """The worst convergence numbers over the model's free parameters."""
+
+    max_rhat: float
+    min_ess_bulk: float
+    min_ess_tail: float
+    divergences: int
+    draws: int
+    chains: int
+
+    @property
+    def ok(self) -> bool:
+        return self.max_rhat < 1.01 and self.min_ess_bulk >= 400 and self.divergences == 0
+
+    def to_json(self) -> dict:
+        return {**self.__dict__, "ok": self.ok}
+
+
+@dataclass(frozen=True)
+class Elpd:
+    """PSIS-LOO expected log predictive density of some observations."""
+
+    elpd: float
+    se: float
+    p_loo: float
+    n: int
+    max_pareto_k: float
+
+    def to_json(self) -> dict:
+        return dict(self.__dict__)
+
+
+def summary(idata, var_names: list[str] | None = None) -> pd.DataFrame:
+    """Mean, sd, 94% HDI, R-hat, bulk and tail ESS per parameter."""
+    import arviz as az
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return az.summary(idata, var_names=var_names, kind="all")
+
+
+def convergence(idata, var_names: list[str] | None = None) -> Convergence:
+    import arviz as az
+
+    post = idata.posterior
+    names = [n for n in (var_names or list(post.data_vars)) if n in post]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rhat = az.rhat(post, var_names=names)
+        bulk = az.ess(post, var_names=names, method="bulk")
+        tail = az.ess(post, var_names=names, method="tail")
+
+    def extreme(ds, fn):
+        values = [np.asarray(ds[n].values, dtype=float).ravel() for n in ds.data_vars]
+        values = np.concatenate(values) if values else np.array([np.nan])
+        values = values[np.isfinite(values)]
+        return float(fn(values)) if len(values) else float("nan")
+
+    divergences = 0
+    if "sample_stats" in idata.groups() and "diverging" in idata.sample_stats:
+        divergences = int(np.asarray(idata.sample_stats["diverging"].values).sum())
+    return Convergence(
+        max_rhat=extreme(rhat, np.max),
+        min_ess_bulk=extreme(bulk, np.min),
+        min_ess_tail=extreme(tail, np.min),
+        divergences=divergences,
+        draws=int(post.sizes["draw"]),
+        chains=int(post.sizes["chain"]),
+    )
+
+
+def loo(log_lik: np.ndarray) -> Elpd:
+    """PSIS-LOO from a pointwise log-likelihood array (chains, draws, n)."""
+    import arviz as az
+
+    chains, draws, n = log_lik.shape
+    idata = az.from_dict(posterior={"_": np.zeros((chains, draws))}, log_likelihood={"y": log_lik})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = az.loo(idata, var_name="y", pointwise=True)
+    return Elpd(
+        elpd=float(result["elpd_loo"]),
+        se=float(result["se"]),
+        p_loo=float(result["p_loo"]),
+        n=int(n),
+        max_pareto_k=float(np.max(result["pareto_k"].values)),
+    )
+
+
+def add_prior(idata, prior):
+    """Attach a prior-draws InferenceData's prior group to `idata` (or return `prior`)."""
+    if idata is None:
+        return prior
+    idata.extend(prior)
+    return idata
+
+
+def draws_mcse(values: np.ndarray, chains: int) -> tuple[float, float]:
+    """(Monte Carlo standard error of the mean, bulk ESS) of flattened chain-major draws."""
+    import arviz as az
+
+    array = np.asarray(values, dtype=float).reshape(chains, -1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        dataset = az.convert_to_dataset({"x": array})
+        mcse = float(az.mcse(dataset, method="mean")["x"].item())
+        ess = float(az.ess(dataset, method="bulk")["x"].item())
+    return mcse, ess
