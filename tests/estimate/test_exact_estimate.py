@@ -15,7 +15,6 @@ from transport.estimate.checks import loo_comparison
 from transport.estimate.conjugate import dirichlet_draws, mean_draws
 from transport.estimate.run import NotEstimable, estimate_study
 
-
 # The examples the exact path serves; persona_age (a continuous covariate) needs the
 # parametric model and is tested with the slow set.
 EXACT = [p for p in EXAMPLES if p.parent.name != "persona_age"]

@@ -99,6 +99,26 @@ def loo(log_lik: np.ndarray) -> Elpd:
     )
 
 
+def loo_difference(log_lik_a: np.ndarray, log_lik_b: np.ndarray) -> tuple[float, float, float]:
+    """elpd_loo(a) − elpd_loo(b) over the same observations, the standard error of that
+    difference (from the pointwise differences) and the larger Pareto k of the two."""
+    import arviz as az
+
+    pointwise, worst = [], 0.0
+    for log_lik in (log_lik_a, log_lik_b):
+        chains, draws, _ = log_lik.shape
+        idata = az.from_dict(posterior={"_": np.zeros((chains, draws))},
+                             log_likelihood={"y": log_lik})
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = az.loo(idata, var_name="y", pointwise=True)
+        pointwise.append(np.asarray(result["loo_i"].values, dtype=float))
+        worst = max(worst, float(np.max(result["pareto_k"].values)))
+    difference = pointwise[0] - pointwise[1]
+    se = float(np.sqrt(len(difference) * difference.var())) if len(difference) > 1 else np.nan
+    return float(difference.sum()), se, worst
+
+
 def add_prior(idata, prior):
     """Attach a prior-draws InferenceData's prior group to `idata` (or return `prior`)."""
     if idata is None:

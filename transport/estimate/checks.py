@@ -119,6 +119,36 @@ def ppc_pvalue(
     return float((replicated_t >= observed_t).mean())
 
 
+def _verdict(difference: float, se: float) -> bool:
+    """True when the shared model predicts clearly worse (a contradiction)."""
+    return difference < -MIN_DIFFERENCE and difference + SE_MULTIPLE * se < 0
+
+
+def _check_by_refit(
+    row: Assumption, name: str, study: Study, loaded: Sequence[LoadedData], seed: int
+) -> AssumptionCheck:
+    """Continuous variables: PSIS-LOO of two parametric fits (see checks_refit.py)."""
+    from transport.errors import DataError
+    from transport.estimate.checks_refit import refit_comparison
+
+    try:
+        difference, se, worst_k = refit_comparison(row, study, loaded, seed)
+    except DataError as error:
+        return AssumptionCheck(name, row.source, row.sharing.status, "not_testable",
+                               reason=f"the parametric model could not be fitted: {error}")
+    contradicted = _verdict(difference, se)
+    note = f"; the largest Pareto k is {worst_k:.2f}" if worst_k > 0.7 else ""
+    return AssumptionCheck(
+        name, row.source, row.sharing.status,
+        "contradicted" if contradicted else "consistent", difference, se, None,
+        reason=(
+            f"PSIS-LOO of two parametric fits (the mechanism shared with {row.source}, and "
+            f"not): sharing predicts the {study.target.name} data "
+            + ("worse" if contradicted else "as well") + note
+        ),
+    )
+
+
 def check_assumption(
     row: Assumption, study: Study, loaded: Sequence[LoadedData], rng: np.random.Generator
 ) -> AssumptionCheck:
@@ -154,15 +184,12 @@ def check_assumption(
             )
     kinds = [study.variable(v) for v in (variable.name, *parents)]
     if not all(is_discrete(v) for v in kinds):
-        return untestable(
-            "the exact check needs discrete variables; continuous mechanisms are checked by "
-            "the parametric model"
-        )
+        return _check_by_refit(row, name, study, loaded, int(rng.integers(2**31)))
     _, _, source_table = _counts(source_data, variable.name, parents, study)
     cells, values, target_table = _counts(target_data, variable.name, parents, study)
     difference, se = loo_comparison(source_table, cells, values, target_table)
     p_value = ppc_pvalue(source_table, target_table, rng)
-    contradicted = difference < -MIN_DIFFERENCE and difference + SE_MULTIPLE * se < 0
+    contradicted = _verdict(difference, se)
     return AssumptionCheck(
         name, row.source, row.sharing.status,
         "contradicted" if contradicted else "consistent",

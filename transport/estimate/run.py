@@ -13,6 +13,7 @@ from transport.errors import DataError
 from transport.estimate.calibrated import calibrated_estimates
 from transport.estimate.cells import is_discrete
 from transport.estimate.checks import AssumptionCheck, check_assumption
+from transport.estimate.checks_refit import without
 from transport.estimate.conjugate import outcome_formula, reads
 from transport.estimate.exact import (
     effect_from,
@@ -25,7 +26,7 @@ from transport.estimate.ppi import ppi_estimate
 from transport.estimate.result import EstimateResult
 from transport.estimate.robustness import robustness as robustness_curve
 from transport.estimate.summary import describe
-from transport.study import Assumption, Sharing, Study, VariableMechanism
+from transport.study import Study, VariableMechanism
 
 
 class NotEstimable(DataError):
@@ -54,15 +55,6 @@ def _exact_possible(identification, study: Study) -> bool:
             if name != outcome and not is_discrete(study.variable(name)):
                 return False
     return True
-
-
-def _without(study: Study, row: Assumption) -> Study:
-    """The study with one shared mechanism declared differing instead."""
-    rows = tuple(
-        dataclasses.replace(r, sharing=Sharing("differs")) if r == row else r
-        for r in study.assumptions
-    )
-    return dataclasses.replace(study, assumptions=rows)
 
 
 def _data_summary(loaded: tuple[LoadedData, ...]) -> tuple[dict, ...]:
@@ -94,16 +86,16 @@ def _checks(study, loaded, identification, draws, rng) -> tuple[AssumptionCheck,
             continue
         check = check_assumption(row, study, loaded, rng)
         if check.verdict == "contradicted" and isinstance(row.mechanism, VariableMechanism):
-            alternative = _without(study, row)
+            alternative = without(study, row)
             result = identify(alternative)
             if result.transportable and _exact_possible(result, alternative):
                 effect, _ = formula_effect(result.estimand, alternative, loaded, draws, rng)
                 summary = describe(effect)
-                without = {"transportable": True, "mean": summary["mean"],
+                instead = {"transportable": True, "mean": summary["mean"],
                            "hdi_95": summary["hdi_95"]}
             else:
-                without = {"transportable": result.transportable, "mean": None, "hdi_95": None}
-            check = dataclasses.replace(check, without=without)
+                instead = {"transportable": result.transportable, "mean": None, "hdi_95": None}
+            check = dataclasses.replace(check, without=instead)
         found.append(check)
     return tuple(found)
 
