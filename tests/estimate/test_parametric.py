@@ -15,6 +15,7 @@ pytest.importorskip("pymc")
 import transport  # noqa: E402
 from transport.data.load import load_study_data  # noqa: E402
 from transport.errors import DataError  # noqa: E402
+from transport.estimate import mechanism_draws as draws_math  # noqa: E402
 from transport.estimate import mechanisms as mech  # noqa: E402
 from transport.estimate import parametric  # noqa: E402
 from transport.estimate import pymc_backend as backend  # noqa: E402
@@ -161,9 +162,10 @@ def test_numpy_row_log_likelihood_matches_cells(studies):
     spec, _, draws = _prior(study, loaded, draws=5)
     for m in spec.mechanisms.values():
         for population, cells in m.cells.items():
-            theta = mech.theta_of(draws, m, population)
-            rows = mech.row_log_likelihood(m, theta, cells).sum(axis=1)
-            np.testing.assert_allclose(rows, mech.cells_log_likelihood(m, theta, cells), rtol=1e-9)
+            theta = draws_math.theta_of(draws, m, population)
+            rows = draws_math.row_log_likelihood(m, theta, cells).sum(axis=1)
+            cells_total = draws_math.cells_log_likelihood(m, theta, cells)
+            np.testing.assert_allclose(rows, cells_total, rtol=1e-9)
 
 
 # --- effect modification and the effect simulation -------------------------------------

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from transport.errors import DataError
+from transport.estimate import mechanism_draws as draws_math
 from transport.estimate import mechanisms as mech
 from transport.study import Study
 
@@ -100,8 +101,8 @@ class ParametricFit:
         names = [mech.param_name(variable, population, b) for b in spec.blocks()]
         post = self.idata.posterior
         chains, draws = post.sizes["chain"], post.sizes["draw"]
-        theta = mech.theta_of(flat_draws(post, names), spec, population)
-        ll = mech.row_log_likelihood(spec, theta, spec.cells[population])
+        theta = draws_math.theta_of(flat_draws(post, names), spec, population)
+        ll = draws_math.row_log_likelihood(spec, theta, spec.cells[population])
         return ll.reshape(chains, draws, -1)
 
     def elpd_of(self, variable: str, population: str | None = None):
@@ -204,7 +205,7 @@ def simulate_effect(study: Study, spec: mech.ModelSpec, loaded, draws: Mapping[s
         thetas[v] = (spec.mechanisms[v], owner)
     D = len(next(iter(draws.values())))
     if item is not None:
-        frame_values = mech.values_of(item.frame, study, sorted(empirical))
+        frame_values = draws_math.values_of(item.frame, study, sorted(empirical))
         n = len(item.frame)
         where = f"{', '.join(sorted(empirical))} from {item.spec.path} (Bayesian bootstrap)"
     else:
@@ -248,15 +249,15 @@ def simulate_effect(study: Study, spec: mech.ModelSpec, loaded, draws: Mapping[s
                 values[spec.treatment] = np.full((d, units), value)
             for v in simulated:
                 m, owner = thetas[v]
-                theta = mech.theta_of(chunk_draws, m, owner)
+                theta = draws_math.theta_of(chunk_draws, m, owner)
                 if m.encoding.parents:
                     X = m.encoding.design({p.name: values[p.name] for p in m.encoding.parents})
                 else:
                     X = np.zeros((units, 0) if exact else (d, units, 0))
                 if v == spec.outcome:
-                    values[v] = mech.expected_value(m, theta, X)
+                    values[v] = draws_math.expected_value(m, theta, X)
                 else:
-                    values[v] = mech.simulate(m, theta, X, arm_rng)
+                    values[v] = draws_math.simulate(m, theta, X, arm_rng)
             means.append((weights * values[spec.outcome]).sum(axis=1))
         out[start:stop] = means[0] - means[1]
     return out, where
