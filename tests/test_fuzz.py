@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 import pytest
+from fuzz_vocabulary import LANGUAGE_WORDS, TOKEN
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -35,16 +36,7 @@ def _corpus() -> list[str]:
 
 
 CORPUS = _corpus()
-TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*|\s+|<->|->|<-|\.\.|\w+|.', re.DOTALL)
-_WORDS = (
-    "tdag study population source target var binary continuous count categorical ordinal "
-    "latent treatment outcome shared differs partial for because cite sd data experiment "
-    "observational measures columns estimate effect of on in contrast vs fit chains draws "
-    "tune seed sampler cores target_accept question author hypothesis decide if prob "
-    "calibration > < >= <= -> <- <-> { } ( ) , = .. 1 0 "
-    '0.5 -1 1e9 "" "x" #'
-)
-WORDS = [*_WORDS.split(), "\n", " "]
+WORDS = [*LANGUAGE_WORDS, "\n", " "]
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
 HEAVY = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))

@@ -30,23 +30,18 @@ import time
 import traceback
 from pathlib import Path
 
-from transport.api import check_source
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from fuzz_vocabulary import LANGUAGE_WORDS, TOKEN  # noqa: E402
+
+from transport.api import check_source  # noqa: E402
 from transport.errors import Diagnostic, TdagError
 from transport.source import Source
 
 ROOT = Path(__file__).resolve().parents[2]
 BRIEF = ROOT.parent / "shared" / "design" / "language.md"
 
-TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*|\s+|<->|->|<-|\.\.|\w+|.', re.DOTALL)
-_WORDS = (
-    "tdag study population source target var binary continuous count categorical ordinal "
-    "latent treatment outcome shared differs partial for because cite sd data experiment "
-    "observational measures columns estimate effect of on in contrast vs fit chains draws "
-    "tune seed sampler cores target_accept question author hypothesis decide if prob "
-    "calibration > < >= <= -> <- <-> { } ( ) , = .. 1 0 "
-    '0.5 -1 1e9 "" "x" #'
-)
-WORDS = [*_WORDS.split(), "\n"]
+WORDS = [*LANGUAGE_WORDS, "\n"]
 ODD = ["\x00", "\ufeff", "\u2028", "\r", "\t", "\\", '"', "\U0001f600", "\u0301", "é", "ß", "-"]
 
 

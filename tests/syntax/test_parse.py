@@ -72,3 +72,22 @@ def test_all_syntax_errors_are_reported_together() -> None:
         parse('population gpt source "x"\nvar x binary (\nvar y binary\nshared y for\nx -> y\n')
     lines = [d.span.line for d in caught.value.diagnostics]
     assert lines == [2, 4]
+
+
+def test_error_hints_stay_linear_on_huge_names() -> None:
+    """A 100,000-character name before a syntax error once took minutes (a backtracking
+    regex looked for the word before the error); it must be diagnosed promptly."""
+    import signal
+
+    def too_slow(*_):
+        raise AssertionError("diagnosing the error took more than 20 s")
+
+    previous = signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(20)
+    try:
+        with pytest.raises(TdagError) as caught:
+            parse("data " + "b" * 100_000 + ' "x.csv" observational measures(a, b)(')
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert caught.value.diagnostics[0].code == "E005"

@@ -6,7 +6,6 @@ statement, so that one mistake does not hide the others.
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
 from lark import Token
@@ -123,9 +122,7 @@ def _diagnose(error: UnexpectedInput, source: Source, chunk: str) -> Diagnostic:
     message = f"unexpected {what + ' ' if what else ''}'{shown}'; expected {expected_text}"
     hint = None
     first_word = chunk.split(None, 1)[0] if chunk.split() else ""
-    before = source.line_text(token.line)[: token.column - 1]
-    previous = re.search(r"([^\W\d][\w-]*)\s*$", before)
-    previous_word = previous.group(1) if previous else ""
+    previous_word = _word_before(source.line_text(token.line)[: token.column - 1])
     keywords = _word_keywords()
     if first_word in STATEMENT_KEYWORDS and token.type == "ARROW" and (
         previous_word == first_word
@@ -156,6 +153,18 @@ def _diagnose(error: UnexpectedInput, source: Source, chunk: str) -> Diagnostic:
         }
         hint = did_you_mean(shown, keywords)
     return Diagnostic("E005", "error", message, span, hint)
+
+
+def _word_before(text: str) -> str:
+    """The word (letters, digits, _ and -) that ends `text`, ignoring trailing spaces; a
+    backwards scan, linear in the word's length (a regex search here is quadratic on the
+    100,000-character names the fuzzer feeds it)."""
+    end = len(text.rstrip())
+    start = end
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_-"):
+        start -= 1
+    word = text[start:end]
+    return word if word[:1].isalpha() or word[:1] == "_" else ""
 
 
 @cache
