@@ -20,6 +20,20 @@ def _finite(value: float) -> float | None:
     return None if value is None or not math.isfinite(value) else float(value)
 
 
+def _line_json(result) -> dict:
+    """The fitted line and its comparison numbers, shared by the whole result and each
+    `by` group."""
+    return {
+        "intercept": result.intercept,
+        "slope": result.slope,
+        "tau": result.tau,
+        "corrected_correlation": result.corrected_correlation,
+        "sign_agreement": result.sign_agreement,
+        "pearson_r": _finite(result.pearson_r),
+        "ols_slope": _finite(result.ols_slope),
+    }
+
+
 @dataclass(frozen=True)
 class GroupSummary:
     """One `by` group's line, spread and plain comparison numbers."""
@@ -38,13 +52,7 @@ class GroupSummary:
     def to_json(self) -> dict:
         return {
             "n_pairs": self.n_pairs,
-            "intercept": self.intercept,
-            "slope": self.slope,
-            "tau": self.tau,
-            "corrected_correlation": self.corrected_correlation,
-            "sign_agreement": self.sign_agreement,
-            "pearson_r": _finite(self.pearson_r),
-            "ols_slope": _finite(self.ols_slope),
+            **_line_json(self),
             "posterior": {k: [float(v) for v in vs] for k, vs in self.posterior.items()},
         }
 
@@ -117,13 +125,7 @@ class CalibrationResult:
             "n_studies": self.n_studies,
             "level": self.level,
             "seed": self.seed,
-            "intercept": self.intercept,
-            "slope": self.slope,
-            "tau": self.tau,
-            "corrected_correlation": self.corrected_correlation,
-            "sign_agreement": self.sign_agreement,
-            "pearson_r": _finite(self.pearson_r),
-            "ols_slope": _finite(self.ols_slope),
+            **_line_json(self),
             "loo_coverage": _finite(self.loo.coverage),
             "loo": {**self.loo.to_json(), "coverage": _finite(self.loo.coverage)},
             "predictions": [dict(p) for p in self.predictions],
