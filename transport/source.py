@@ -7,6 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+def _normalise(text: str) -> str:
+    """Windows (CR LF) and old Mac (CR) line endings as newlines."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 @dataclass(frozen=True, order=True)
 class Span:
     """A region of a source file: 1-based lines and columns, end exclusive."""
@@ -33,9 +38,7 @@ class Source:
 
     def __post_init__(self) -> None:
         if "\r" in self.text:  # Windows and old Mac line endings read as newlines
-            object.__setattr__(
-                self, "text", self.text.replace("\r\n", "\n").replace("\r", "\n")
-            )
+            object.__setattr__(self, "text", _normalise(self.text))
         starts = [0]
         starts.extend(i + 1 for i, ch in enumerate(self.text) if ch == "\n")
         object.__setattr__(self, "_line_starts", tuple(starts))
@@ -50,9 +53,10 @@ class Source:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            line_start = data.rfind(b"\n", 0, exc.start) + 1
-            column = len(data[line_start : exc.start].decode("utf-8", errors="replace")) + 1
+            # positions as the replaced text will show them (line endings normalised alike)
+            before = _normalise(data[: exc.start].decode("utf-8", errors="replace"))
+            line = before.count("\n") + 1
+            column = len(before) - (before.rfind("\n") + 1) + 1
             raise TdagError(
                 [
                     Diagnostic(

@@ -1568,3 +1568,13 @@ def test_errors_block_the_study_and_warnings_do_not() -> None:
     warned = check_source(Source(HEAD + "var z binary\n", "t.tdag"))
     assert warned.study is not None
     assert [d.code for d in warned.warnings] == ["W102"] and not warned.errors
+
+
+def test_non_utf8_position_counts_old_mac_line_endings(tmp_path: Path) -> None:
+    """Line endings are normalised before positions are computed, for the bad byte too."""
+    path = tmp_path / "bad.tdag"
+    path.write_bytes("₀\r".encode() + b"\x80# comment\n")
+    with pytest.raises(TdagError) as caught:
+        check_file(path)
+    (diagnostic,) = caught.value.diagnostics
+    assert (diagnostic.span.line, diagnostic.span.column) == (2, 1)
