@@ -13,6 +13,16 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted(ROOT.glob("examples/*/study.tdag"))
+
+# The smallest study that checks clean: one source, one target, x -> y with y shared.
+MINIMAL_STUDY = """\
+population gpt source
+population human target
+var x binary treatment
+var y binary outcome
+x -> y
+shared y
+"""
 BRIEF = ROOT.parent / "shared" / "design" / "language.md"
 
 

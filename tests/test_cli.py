@@ -13,22 +13,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from shared_fixtures import EXAMPLES, MINIMAL_STUDY
 
 from transport.api import format_source, parse
 from transport.cli import main
 from transport.source import Source
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = sorted((ROOT / "examples").glob("*/study.tdag"))
-
-CLEAN = """\
-population gpt source
-population human target
-var x binary treatment
-var y binary outcome
-x -> y
-shared y
-"""
+CLEAN = MINIMAL_STUDY
 WARNINGS_ONLY = CLEAN + "var z binary\n"
 ERRORS = CLEAN + "x -> yy\n"
 SYNTAX_ERRORS = CLEAN + "x -> y;\n"

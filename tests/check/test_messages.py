@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from shared_fixtures import MINIMAL_STUDY
 
 from transport.api import check_file, check_source
 from transport.errors import Diagnostic, TdagError
@@ -37,14 +38,7 @@ def render_all(text: str, name: str = "t.tdag") -> str:
     return "".join(d.render(source) + "\n" for d in diagnostics)
 
 
-HEAD = """\
-population gpt source
-population human target
-var x binary treatment
-var y binary outcome
-x -> y
-shared y
-"""
+HEAD = MINIMAL_STUDY
 
 PREFIX = """\
 population gpt source

@@ -33,10 +33,6 @@ class Reads:
     variables: tuple[str, ...]
 
 
-def prob_terms(expr: Expr) -> list[Prob]:
-    return terms(expr)
-
-
 def mean_terms(expr: Expr) -> list[ConditionalMean]:
     return [t for t in leaves(expr) if isinstance(t, ConditionalMean)]
 
@@ -44,7 +40,7 @@ def mean_terms(expr: Expr) -> list[ConditionalMean]:
 def reads(expr: Expr) -> list[Reads]:
     """Per (population, design): the variables its terms mention, in a stable order."""
     found: dict[TableKey, list[str]] = {}
-    for term in prob_terms(expr):
+    for term in terms(expr):
         names = found.setdefault((term.population, frozenset(term.do)), [])
         for name in (*term.do, *term.given, *term.vars):
             if name not in names:
@@ -56,10 +52,11 @@ def replace_outcome_term(expr: Expr, outcome: str) -> Expr:
     """The formula with the one term that mentions a continuous outcome, P(y, w | g),
     replaced by P(w | g) E[y | w, g]. Raises ValueError when the formula is not linear in
     a single such term."""
-    terms = [t for t in prob_terms(expr) if outcome in (*t.vars, *t.given, *t.do)]
-    if len(terms) != 1 or outcome not in terms[0].vars or _in_denominator(expr, terms[0]):
+    mentioning = [t for t in terms(expr) if outcome in (*t.vars, *t.given, *t.do)]
+    if (len(mentioning) != 1 or outcome not in mentioning[0].vars
+            or _in_denominator(expr, mentioning[0])):
         raise ValueError("the formula is not linear in one term of the outcome")
-    term = terms[0]
+    term = mentioning[0]
 
     def rebuild(node: Expr) -> Expr:
         if node == term:
@@ -81,7 +78,7 @@ def replace_outcome_term(expr: Expr, outcome: str) -> Expr:
 
 def _in_denominator(expr: Expr, term: Prob) -> bool:
     if isinstance(expr, Quotient):
-        return term in prob_terms(expr.denominator) or _in_denominator(expr.numerator, term)
+        return term in terms(expr.denominator) or _in_denominator(expr.numerator, term)
     if isinstance(expr, Sum):
         return _in_denominator(expr.body, term)
     if isinstance(expr, Product):

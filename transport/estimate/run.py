@@ -77,7 +77,7 @@ def _source_effects(study, loaded, draws, rng) -> tuple[dict, dict]:
     return effects, samples
 
 
-def _checks(study, loaded, identification, draws, rng) -> tuple[AssumptionCheck, ...]:
+def _checks(study, loaded, draws, rng) -> tuple[AssumptionCheck, ...]:
     from transport.api import identify
 
     found = []
@@ -196,19 +196,21 @@ def estimate_study(
     drop_missing: bool = False,
     checks: bool = True,
     robustness: bool = True,
+    identification=None,
 ) -> EstimateResult:
     """The posterior of the study's target effect; NotEstimable when there is none.
 
     The exact path serves whenever a transport formula exists over discrete variables (a
     continuous outcome allowed); otherwise the parametric model, when the effect is
     transportable or a `partial` (or edge-level `shared`) statement gives it something to
-    borrow; otherwise a refusal with the reason."""
+    borrow; otherwise a refusal with the reason. `identification` is the study's own
+    identification result when the caller already has it (it is computed otherwise)."""
     from transport.api import identify
 
     seed = _seed(study, seed)
     draws = draws or study.fit.chains * study.fit.draws
     rng = np.random.default_rng(seed)
-    identification = identify(study)
+    identification = identification or identify(study)
     loaded = load_study_data(study, drop_missing)
     query = study.query
     query_json = {"treatment": query.treatment, "outcome": query.outcome,
@@ -232,7 +234,7 @@ def estimate_study(
     if naive_source is not None:
         naive = {"source": naive_source, "mean": source_effects[naive_source]["mean"],
                  "hdi_95": source_effects[naive_source]["hdi_95"]}
-    found_checks = _checks(study, loaded, identification, draws, rng) if checks else ()
+    found_checks = _checks(study, loaded, draws, rng) if checks else ()
     warnings = list(path["notes"])
     if not identification.transportable:
         warnings.append(

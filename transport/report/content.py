@@ -139,8 +139,8 @@ def identification_section(identification: Any) -> dict[str, Any]:
     return data
 
 
-def estimation_section(study: Study, seed: int | None,
-                       progress: Callable[[str], None]) -> tuple[dict[str, Any], Any]:
+def estimation_section(study: Study, seed: int | None, progress: Callable[[str], None],
+                       identification: Any = None) -> tuple[dict[str, Any], Any]:
     """{"status": estimated | missing_data | refused | data_error, "message", "missing_files",
     "result"} and the EstimateResult when there is one."""
     from transport.data.load import missing_files, resolve
@@ -161,7 +161,7 @@ def estimation_section(study: Study, seed: int | None,
         return section, None
     progress("estimating the effect")
     try:
-        result = estimate_study(study, seed=seed)
+        result = estimate_study(study, seed=seed, identification=identification)
     except NotEstimable as error:
         section.update(status="refused", message=str(error))
         return section, None
@@ -208,7 +208,7 @@ def build_content(study: Study, *, seed: int | None = None, command_line: str | 
     progress("identifying the effect")
     identification = identify(study)
     used_seed = effective_seed(study, seed)
-    estimation, result = estimation_section(study, used_seed, progress)
+    estimation, result = estimation_section(study, used_seed, progress, identification)
     known = {(d["population"], d["path"]): d["rows"] for d in (result.data if result else ())}
     about = study_section(study, known)
     data = {
