@@ -85,12 +85,11 @@ def check_post_treatment(ctx: Context) -> Iterator[Diagnostic]:
                 continue
             yield error(
                 "E112",
-                f"'{variable}' is measured beside '{treatment}' and '{outcome}', so it is "
-                f"adjusted for as a covariate, but the graph makes it a descendant of the "
-                f"treatment '{treatment}' that is tied to '{outcome}': holding it fixed "
-                "biases the effect",
+                f"'{variable}' is adjusted for as a covariate (it is measured beside "
+                f"'{treatment}' and '{outcome}'), but the graph makes it an effect of the "
+                f"treatment that is tied to '{outcome}': holding it fixed biases the effect",
                 span,
-                _hint(variable, column, source, treatment, outcome, ctx),
+                _hint(variable, column, source, treatment, outcome, _listed(decl)),
             )
 
 
@@ -107,8 +106,12 @@ def _predictions_form(outcome: str, source: str, column: str) -> str:
     return f'predictions {{ {outcome} by {source} = "{column}" }}'
 
 
+def _listed(decl: ast.DataDecl) -> bool:
+    return any(isinstance(c, ast.MeasuresClause) for c in decl.clauses)
+
+
 def _hint(
-    variable: str, column: str, source: str | None, treatment: str, outcome: str, ctx: Context
+    variable: str, column: str, source: str | None, treatment: str, outcome: str, listed: bool
 ) -> str:
     if source is not None:
         return (
@@ -116,10 +119,13 @@ def _hint(
             f"a variable: declare it on the data statement as "
             f"{_predictions_form(outcome, source, column)} and drop 'var {variable}'"
         )
+    drop = (
+        f"drop '{variable}' from this data statement's measures(...)" if listed
+        else f"list this data statement's measures(...) without '{variable}'"
+    )
     return (
-        f"a covariate must be fixed before the treatment: drop '{variable}' from this data "
-        f"statement's measures(...), or, if '{treatment}' cannot affect it, remove the path "
-        f"from '{treatment}' to '{variable}'"
+        f"a covariate must be fixed before the treatment: {drop}, or, if '{treatment}' "
+        f"cannot affect '{variable}', remove the path from '{treatment}' to it"
     )
 
 
@@ -129,7 +135,7 @@ def _smuggled_mediator(
     return warning(
         "W106",
         f"'{variable}' looks like an LLM's prediction of '{outcome}', but the graph makes it "
-        f"a mediator ('{treatment}' -> '{variable}' -> '{outcome}'): a prediction does not "
+        f"a mediator, on a path from '{treatment}' to '{outcome}': a prediction does not "
         f"cause the answer it predicts",
         span,
         f"declare it as {_predictions_form(outcome, source, column)} on the data statement "

@@ -156,13 +156,13 @@ def _scale(scale: ast.ScaleClause, query: ast.QueryDecl, ctx: Context) -> Iterat
         return
     kind = outcome.type.kind.text
     if kind != "binary":
-        what = "risk ratio" if word == "ratio" else "odds ratio"
+        what = "a risk ratio" if word == "ratio" else "an odds ratio"
         yield error(
             "E111",
             f"scale {word} compares probabilities, and the outcome '{query.outcome.text}' is "
             f"{kind}, not binary",
             scale.scale.span,
-            f"a {what} needs a binary outcome; use scale difference",
+            f"{what} needs a binary outcome; use scale difference",
         )
 
 
