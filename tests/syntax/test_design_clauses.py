@@ -58,7 +58,8 @@ def test_the_clauses_parse_into_their_nodes_with_positions() -> None:
 
 
 def test_scale_ends_the_query() -> None:
-    (query,) = parse("estimate effect of more on saved in human contrast 1 vs 0 scale ratio").statements
+    text = "estimate effect of more on saved in human contrast 1 vs 0 scale ratio"
+    (query,) = parse(text).statements
     assert isinstance(query.clauses[-1], ast.ScaleClause)
     assert query.clauses[-1].scale.text == "ratio"
     assert query.clauses[-1].span == Span(1, 59, 1, 70)
