@@ -63,6 +63,7 @@ class DesignColumns:
     predictions: tuple[PredictionColumn, ...] = ()
     cluster: ClusterColumn | None = None
     weight: WeightColumn | None = None
+    where: str = ""
 
     def prediction(self, variable: str, source: str) -> np.ndarray:
         """The prediction array of (variable, source); KeyError if the statement has none."""
@@ -84,13 +85,22 @@ class DesignColumns:
                 pd.Series([self.cluster.labels[c] for c in self.cluster.codes[keep]], dtype=object)
             )
             cluster = ClusterColumn(self.cluster.column, codes.astype(np.int64), tuple(uniques))
+        weight = None
+        if self.weight is not None:
+            weight = WeightColumn(self.weight.column, self.weight.values[keep])
+            if keep.any() and not (weight.values > 0).any():
+                raise DataError(
+                    f"{self.where}: column '{weight.column}' (weight): every weight of the "
+                    "rows kept is 0"
+                )
         return DesignColumns(
             tuple(
                 PredictionColumn(p.variable, p.source, p.column, p.values[keep])
                 for p in self.predictions
             ),
             cluster,
-            WeightColumn(self.weight.column, self.weight.values[keep]) if self.weight else None,
+            weight,
+            self.where,
         )
 
 
@@ -120,7 +130,7 @@ def split_design(
     cluster = _cluster(table[spec.cluster], where) if spec.cluster is not None else None
     weight = _weight(table[spec.weight], where) if spec.weight is not None else None
     rest = table.drop(columns=list(wanted))
-    return rest, DesignColumns(predictions, cluster, weight)
+    return rest, DesignColumns(predictions, cluster, weight, where)
 
 
 def _absent(spec: DataSpec, column: str, available: list[str], where: str) -> str:
