@@ -13,8 +13,9 @@ When the target has rows of its own on the mechanism, each borrowed source enter
 two-component robust mixture, as in RBesT's robustified priors (Schmidli et al. 2014): with
 prior weight 1 - ROBUST_WEIGHT the source's rows are borrowed, with ROBUST_WEIGHT they are
 not. The posterior weight of each configuration is proportional to its prior weight times
-the marginal likelihood of the target's rows, so a source whose rows predict the target's
-badly loses its weight. Without target rows there is nothing to weigh: the stated
+the likelihood of what the target's rows say about the mechanism's effect-relevant
+statistic (conflict.py), so a source whose rows disagree with the target's loses its
+weight. Without target rows there is nothing to weigh: the stated
 assumption is used as stated, and the output says so.
 """
 

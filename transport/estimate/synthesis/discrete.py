@@ -22,12 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, special
 
-from transport.estimate.synthesis.borrowing import (
-    Configuration,
-    allocate,
-    configurations,
-    subsets,
-)
+from transport.estimate.synthesis.borrowing import Configuration, allocate, configurations
 from transport.estimate.synthesis.evidence import Group, MechanismEvidence
 
 FLAT = 1.0
@@ -196,14 +191,6 @@ def _stick_draws(
     return rng.beta(a, b)
 
 
-def log_marginal(
-    target_s: np.ndarray, target_f: np.ndarray, prior_s: np.ndarray, prior_f: np.ndarray
-) -> float:
-    """log P(target's counts | Beta(1 + prior successes, 1 + prior failures) per cell)."""
-    a, b = FLAT + prior_s, FLAT + prior_f
-    return float(np.sum(special.betaln(a + target_s, b + target_f) - special.betaln(a, b)))
-
-
 @dataclass(frozen=True)
 class DiscreteDraws:
     """Draws (draws x cells x levels) of the mechanism's probabilities, and the posterior
@@ -221,11 +208,12 @@ def discrete_draws(
     *,
     groups: tuple[Group, ...] | None = None,
     sds: dict[str, float | None] | None = None,
-    robust: bool = True,
+    log_marginal: dict[tuple[int, ...], float] | None = None,
     prior_only: bool = False,
 ) -> DiscreteDraws:
     """The target's (or a population's own) mechanism: its own rows, plus every borrowed
-    group's rows as its tie allows, mixed over borrowing configurations."""
+    group's rows as its tie allows, mixed over borrowing configurations (weighted by
+    `log_marginal` when given, see conflict.py; else every group borrowed)."""
     own = evidence.target
     borrowed = evidence.borrowed if groups is None else groups
     sds = sds or {}
@@ -240,14 +228,7 @@ def discrete_draws(
         for group in borrowed:
             pieces.append(discount(group, sds.get(group.population, group.sd),
                                    evidence.shape, evidence.treatment_axis))
-    has_own = own is not None and not prior_only and (own_s.sum() + own_f.sum()) > 0
-    logs = {}
-    if has_own and robust and pieces:
-        for subset in subsets(len(pieces)):
-            ps = sum((pieces[i][0] for i in subset), zero)
-            pf = sum((pieces[i][1] for i in subset), zero)
-            logs[subset] = log_marginal(own_s, own_f, ps, pf)
-    configs = configurations(logs, len(pieces), has_own and robust)
+    configs = configurations(log_marginal or {}, len(pieces), bool(log_marginal))
     counts = allocate(configs, draws, rng)
     out = []
     for config, n in zip(configs, counts, strict=True):

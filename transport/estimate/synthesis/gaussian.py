@@ -7,9 +7,8 @@ prior whose power makes its treatment contrast worth a Normal(0, X sigma) shift 
 is measured in outcome standard deviations). With two or more parents, the cell means
 get a hierarchical prior N(x_j' beta, tau^2) around an additive model of the parents' main
 effects, beta and tau by maximum marginal likelihood, beta's uncertainty carried into every
-draw; with at most one parent the cells are estimated separately. The robust mixture and its
-weights follow borrowing.py, the robust component being a unit-information prior centred on
-the borrowed mean (RBesT's choice).
+draw; with at most one parent the cells are estimated separately. The robust mixture follows
+borrowing.py, its weights conflict.py.
 """
 
 from __future__ import annotations
@@ -19,12 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
-from transport.estimate.synthesis.borrowing import (
-    Configuration,
-    allocate,
-    configurations,
-    subsets,
-)
+from transport.estimate.synthesis.borrowing import Configuration, allocate, configurations
 from transport.estimate.synthesis.discrete import design, saturated
 from transport.estimate.synthesis.evidence import Group, MechanismEvidence
 
@@ -74,10 +68,6 @@ def combine(items: list[CellMeans], cells: int) -> CellMeans:
     mean = np.divide(weighted, precision, out=np.zeros(cells), where=precision > 0)
     variance = np.divide(1.0, precision, out=np.full(cells, np.inf), where=precision > 0)
     return CellMeans(mean, variance)
-
-
-def _log_normal(x: np.ndarray, mean: np.ndarray, variance: np.ndarray) -> float:
-    return float(np.sum(-0.5 * (np.log(2 * np.pi * variance) + (x - mean) ** 2 / variance)))
 
 
 def _hierarchical(
@@ -145,7 +135,7 @@ def gaussian_draws(
     *,
     groups: tuple[Group, ...] | None = None,
     sds: dict[str, float | None] | None = None,
-    robust: bool = True,
+    log_marginal: dict[tuple[int, ...], float] | None = None,
     prior_only: bool = False,
 ) -> GaussianDraws:
     """Draws (draws x cells) of the target's (or a population's own) cell means."""
@@ -170,20 +160,7 @@ def gaussian_draws(
         pieces.append(CellMeans.of(group, sigma) if not sd
                       else _shifted(group, sigma, reference or sigma, sd, evidence))
     own_means = CellMeans.of(own, reference) if own is not None else None
-    has_own = own_means is not None and bool(np.isfinite(own_means.variance).any())
-    logs = {}
-    if has_own and robust and pieces:
-        seen = np.isfinite(own_means.variance)
-        full = combine(pieces, cells)
-        for subset in subsets(len(pieces)):
-            if subset:
-                prior = combine([pieces[i] for i in subset], cells)
-            else:
-                prior = CellMeans(full.mean, np.full(cells, reference**2))
-            usable = seen & np.isfinite(prior.variance)
-            logs[subset] = _log_normal(own_means.mean[usable], prior.mean[usable],
-                                       prior.variance[usable] + own_means.variance[usable])
-    configs = configurations(logs, len(pieces), has_own and robust)
+    configs = configurations(log_marginal or {}, len(pieces), bool(log_marginal))
     counts = allocate(configs, draws, rng)
     out = []
     sigma = reference or (group_sigma(borrowed[0].stats) if borrowed else 1.0)

@@ -23,7 +23,12 @@ import numpy as np
 from transport.data.load import LoadedData
 from transport.errors import DataError
 from transport.estimate.scales import on_scale, scale_of
-from transport.estimate.synthesis.borrowing import Configuration
+from transport.estimate.synthesis.borrowing import Configuration, subsets
+from transport.estimate.synthesis.conflict import (
+    MechanismConflict,
+    configuration_log_marginals,
+    mechanism_conflict,
+)
 from transport.estimate.synthesis.discrete import discrete_draws
 from transport.estimate.synthesis.evidence import (
     MechanismEvidence,
@@ -67,17 +72,25 @@ class JointModel:
     population: str
     evidence: Mapping[str, MechanismEvidence]
     order: tuple[str, ...]
+    conflicts: Mapping[str, MechanismConflict | None]
 
     @staticmethod
     def build(study: Study, loaded: Sequence[LoadedData],
-              population: str | None = None) -> JointModel:
+              population: str | None = None, seed: int = 0) -> JointModel:
         order = mechanism_variables(study)
         own = population or study.target.name
+        is_target = own == study.target.name
         evidence = {
-            v: mechanism_evidence(study, loaded, v, None if own == study.target.name else own)
+            v: mechanism_evidence(study, loaded, v, None if is_target else own)
             for v in order
         }
-        return JointModel(study, own, evidence, order)
+        conflicts = {
+            v: mechanism_conflict(study, evidence[v],
+                                  lambda p, v=v: stream(seed, "conflict", v, p))
+            if is_target else None
+            for v in order
+        }
+        return JointModel(study, own, evidence, order, conflicts)
 
     def missing(self) -> tuple[str, ...]:
         """Mechanisms that no dataset informs: the effect cannot be computed without them."""
@@ -120,7 +133,17 @@ class JointModel:
             scales = {p: s for (p, v), s in sds.items() if v == variable}
             rng = stream(seed, self.population, variable)
             draw = discrete_draws if evidence.kind == "discrete" else gaussian_draws
-            result = draw(evidence, draws, rng, groups=groups, sds=scales, robust=robust,
+            conflict = self.conflicts.get(variable)
+            logs = None
+            if robust and conflict is not None and groups and not prior_only:
+                logs = configuration_log_marginals(
+                    conflict.statistics[evidence.target.population],
+                    [conflict.statistics[g.population] for g in groups],
+                    [(scales.get(g.population, g.sd) or 0.0) * conflict.slopes[g.population]
+                     for g in groups],
+                    conflict.robust, subsets(len(groups)),
+                )
+            result = draw(evidence, draws, rng, groups=groups, sds=scales, log_marginal=logs,
                           prior_only=prior_only)
             values = (result.probabilities if evidence.kind == "discrete" else result.means)
             found[variable] = MechanismPosterior(evidence, values, result.configurations,

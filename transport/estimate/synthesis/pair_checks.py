@@ -4,8 +4,9 @@ declared shared (or partial) with the target against each other, which needs no 
 
 Two statistics, each from the populations' own rows:
 - the effect-relevant gap: the mechanism's treatment contrast (when the treatment is a
-  parent; else its mean), standardised over the other parents' cells pooled across the two
-  populations, from each population's own posterior (with the sparse-cell prior of
+  parent; else its mean), standardised over the target's cells when the target is one of
+  the pair (else over both populations' cells pooled; see conflict.py), from each
+  population's own posterior (with the sparse-cell prior of
   discrete.py); under `partial sd X` the gap may be as large as the shift allows, so the
   shift's spread on this scale is added before the two-sided posterior p-value is read;
 - for `shared`, the Bayes factor of separate against pooled parameters, cell by cell
@@ -17,21 +18,27 @@ Bayes factor favours separate mechanisms by more than BF_LIMIT (log scale).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import special
 
 from transport.data.load import LoadedData
 from transport.estimate.summary import hdi
-from transport.estimate.synthesis.discrete import FLAT, discrete_draws, sticks
+from transport.estimate.synthesis.conflict import (
+    common_weights,
+    own_values,
+    shift_spread,
+    statistic_draws,
+)
+from transport.estimate.synthesis.discrete import FLAT, sticks
 from transport.estimate.synthesis.evidence import (
     Group,
     MechanismEvidence,
     mechanism_evidence,
     tie,
 )
-from transport.estimate.synthesis.gaussian import gaussian_draws, group_sigma
+from transport.estimate.synthesis.gaussian import group_sigma
 from transport.estimate.synthesis.joint import stream
 from transport.study import Study
 
@@ -87,56 +94,6 @@ class PairCheck:
         return text
 
 
-def _own(evidence: MechanismEvidence, group: Group) -> MechanismEvidence:
-    return replace(evidence, groups=(replace(group, relation="own", sd=None),))
-
-
-def _weights(evidence: MechanismEvidence, first: Group, second: Group) -> np.ndarray:
-    """Pooled frequencies of the non-treatment parent cells (shape: the parents' grid with
-    the treatment axis of size 1)."""
-    rows = first.stats.sum(axis=1) if evidence.kind == "discrete" else first.stats[:, 0]
-    rows = rows + (second.stats.sum(axis=1) if evidence.kind == "discrete"
-                   else second.stats[:, 0])
-    grid = rows.reshape(evidence.shape) if evidence.shape else rows.reshape(())
-    axis = evidence.treatment_axis
-    if axis is not None:
-        grid = grid.sum(axis=axis, keepdims=True)
-    total = grid.sum()
-    return grid / total if total > 0 else np.full_like(grid, 1.0 / max(grid.size, 1))
-
-
-def _statistic(evidence: MechanismEvidence, values: np.ndarray, weights: np.ndarray,
-               study: Study) -> np.ndarray:
-    """Per draw: the standardised treatment contrast (or mean) of the mechanism."""
-    draws = values.shape[0]
-    if evidence.kind == "discrete":
-        levels = np.arange(evidence.levels, dtype=float)
-        values = values @ levels
-    grid = values.reshape((draws, *evidence.shape))
-    axis = evidence.treatment_axis
-    if axis is None:
-        return (grid * weights[None]).reshape(draws, -1).sum(axis=1)
-    query = study.query
-    levels = study.variable(query.treatment).levels
-    contrast = query.contrast or (levels[-1], levels[0])
-    a, b = (next(i for i, lv in enumerate(levels) if str(lv) == str(v)) for v in contrast)
-    diff = np.take(grid, [a], axis=1 + axis) - np.take(grid, [b], axis=1 + axis)
-    return (diff * weights[None]).reshape(draws, -1).sum(axis=1)
-
-
-def _shift_spread(evidence: MechanismEvidence, values: np.ndarray, sd: float) -> float:
-    """How far a Normal(0, sd) shift of the effect-relevant coefficient moves the statistic:
-    sd times the average slope of the mean with respect to the log-odds (or sd outcome sds
-    for a continuous mechanism)."""
-    if evidence.kind != "discrete":
-        return sd
-    probabilities = values.mean(axis=0)
-    levels = np.arange(evidence.levels, dtype=float)
-    mean = probabilities @ levels
-    variance = probabilities @ levels**2 - mean**2
-    return float(sd * np.mean(variance))
-
-
 def _log_bayes_factor(first: Group, second: Group) -> float:
     """log BF of separate against pooled cell probabilities (flat sticks)."""
     def marginal(stats: np.ndarray) -> float:
@@ -153,19 +110,19 @@ def compare(
     """One pair's verdict."""
     pair = (first.population, second.population)
     mechanism = evidence.variable
-    draw = discrete_draws if evidence.kind == "discrete" else gaussian_draws
-    weights = _weights(evidence, first, second)
+    target = study.target.name
+    # the gap that matters is the one in the target's population when the target is compared
+    weights = common_weights(evidence, [g for g in (first, second) if g.population == target]
+                             or (first, second))
     stats = []
     for group in (first, second):
-        rng = stream(seed, "check", mechanism, group.population)
-        result = draw(_own(evidence, group), CHECK_DRAWS, rng)
-        values = result.probabilities if evidence.kind == "discrete" else result.means
-        stats.append((_statistic(evidence, values, weights, study), values))
+        values = own_values(evidence, group, stream(seed, "check", mechanism, group.population),
+                            CHECK_DRAWS)
+        stats.append((statistic_draws(evidence, values, weights, study), values))
     gap = stats[0][0] - stats[1][0]
     if sd:
-        spread = _shift_spread(evidence, stats[1][1], sd)
-        if evidence.kind != "discrete":
-            spread *= group_sigma(first.stats)
+        sigma = group_sigma(first.stats) if evidence.kind != "discrete" else 1.0
+        spread = shift_spread(evidence, stats[1][1], sd, sigma)
         gap = gap + spread * stream(seed, "shift", mechanism, *pair).standard_normal(gap.size)
     p_value = float(min(1.0, 2 * min((gap > 0).mean(), (gap < 0).mean()) + 1.0 / gap.size))
     log_bf = _log_bayes_factor(first, second) if (evidence.kind == "discrete" and not sd) else None

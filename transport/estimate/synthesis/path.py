@@ -106,7 +106,7 @@ def synthesise(
     checks: bool = True, robustness: bool = True,
 ) -> SynthesisResult:
     """Everything the joint model says about the target effect."""
-    model = JointModel.build(study, loaded)
+    model = JointModel.build(study, loaded, seed=seed)
     posterior = model.draw(draws, seed)
     effect = effect_draws(study, posterior)
     prior = effect_draws(study, model.draw(draws, seed, prior_only=True))
