@@ -80,14 +80,9 @@ def cmd_graph(args: argparse.Namespace) -> int:
     from transport.api import export_graph, load
 
     study = load(args.file)
-    if args.format == "svg":
-        if args.source is not None:
-            raise UsageError("--source is not available with --format svg (it draws every source)")
-        from transport.report.figures import draw_diagram
-
-        text, _ = draw_diagram(study)
-    else:
-        text = export_graph(study, args.format, args.source)
+    if args.format == "svg" and args.source is not None:
+        raise UsageError("--source is not available with --format svg (it draws every source)")
+    text = export_graph(study, args.format, args.source)
     _emit(text, args)
     return EXIT_OK
 
@@ -109,8 +104,8 @@ def cmd_identify(args: argparse.Namespace) -> int:
 
 
 def cmd_estimate(args: argparse.Namespace) -> int:
-    from transport.api import load
-    from transport.estimate.run import NotEstimable, estimate_study
+    from transport.api import estimate_study, load
+    from transport.estimate.run import NotEstimable
     from transport.render.estimate import estimate_text
 
     study = load(args.file)
@@ -135,7 +130,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     import shlex
 
-    from transport.report.build import write_report
+    from transport.api import write_report
 
     paths = write_report(
         args.file, args.output, force=args.force, quiet=args.quiet, seed=args.seed,
@@ -151,8 +146,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_prereg(args: argparse.Namespace) -> int:
-    from transport.api import load
-    from transport.report.prereg import prereg_text
+    from transport.api import load, prereg_text
 
     text = prereg_text(load(args.file))
     _emit(text, args)
@@ -167,9 +161,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     for option, path in (("-o", args.output), ("--plot", args.plot)):
         if path and Path(path).exists() and not args.force:
             raise UsageError(f"{path} already exists; use --force to replace it ({option})")
-    from transport.calibrate import run_calibration
+    from transport.api import calibrate
 
-    result = run_calibration(
+    result = calibrate(
         args.pairs, llm=args.llm, human=args.human, se=args.se, id=args.id, by=args.by,
         predict=args.predict, level=args.level, seed=args.seed, draws=args.draws,
     )
@@ -214,7 +208,7 @@ def _emit(text: str, args: argparse.Namespace) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from transport import __version__
+    from transport.version import __version__
 
     parser = _Parser(
         prog="transport",

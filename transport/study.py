@@ -263,11 +263,11 @@ class Study:
     def data_for(self, population: str) -> tuple[DataSpec, ...]:
         return tuple(d for d in self.data if d.population == population)
 
-    def _repr_html_(self) -> str:
-        """The study as HTML in a notebook."""
-        from transport.report.notebook import study_html
+    def _repr_html_(self) -> str | None:
+        """The study as HTML in a notebook (drawn by the report stage's registered renderer)."""
+        from transport.display import html_of
 
-        return study_html(self)
+        return html_of("study", self)
 
     @property
     def base_dir(self) -> Path:

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from report_fixtures import FRAMING, SECTION_IDS, planning_copy
 
-from transport.report import write_report
+from transport import write_report
 
 NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

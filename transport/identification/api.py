@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from transport.errors import ProblemError
+
 from .expr import Expr, prob, terms, to_json, to_latex, to_text
 from .graph import Diagram, SelectionNode, land_selection, names, project_admg
 from .id_alg import NotIdentifiable, identify_effect
@@ -53,6 +55,12 @@ class Identification:
     treatment: tuple[str, ...]
     outcome: tuple[str, ...]
     target: str
+
+    def _repr_html_(self) -> str | None:
+        """The answer as HTML in a notebook (drawn by the report stage's registered renderer)."""
+        from transport.display import html_of
+
+        return html_of("identification", self)
 
     @property
     def transportable(self) -> bool:
@@ -102,9 +110,10 @@ def build_sources(problem: TransportProblem, diagram: Diagram) -> list[Source]:
     out = []
     for ds in problem.datasets:
         if ds.population not in known:
-            raise ValueError(f"dataset from unknown population {ds.population!r}")
+            raise ProblemError(f"dataset from unknown population {ds.population!r}")
         if not ds.experiment <= diagram.nodes:
-            raise ValueError(f"experiment on unobserved or unknown variables {set(ds.experiment)}")
+            unknown = ", ".join(sorted(ds.experiment - diagram.nodes))
+            raise ProblemError(f"experiment on unobserved or unknown variables: {unknown}")
         out.append(Source(ds.population, frozenset(ds.experiment),
                           frozenset(ds.measured) & diagram.nodes))
     out.sort(key=lambda s: (rank[s.population], len(s.experiment)))
@@ -115,13 +124,13 @@ def _validate(problem: TransportProblem) -> None:
     observed = set(problem.nodes) - set(problem.latent)
     for v in (*problem.treatment, *problem.outcome):
         if v not in observed:
-            raise ValueError(f"query variable {v!r} is not an observed variable")
+            raise ProblemError(f"query variable {v!r} is not an observed variable")
     if not problem.outcome:
-        raise ValueError("the query needs an outcome")
+        raise ProblemError("the query needs an outcome")
     if set(problem.treatment) & set(problem.outcome):
-        raise ValueError("treatment and outcome overlap")
+        raise ProblemError("treatment and outcome overlap")
     if problem.target in problem.sources:
-        raise ValueError("the target population is also listed as a source")
+        raise ProblemError("the target population is also listed as a source")
 
 
 def decide(problem: TransportProblem) -> _Verdict:

@@ -4,6 +4,7 @@ each data statement measures (known from the `.tdag` file alone, before any data
 from __future__ import annotations
 
 from transport.graph.diagram import LatentCause, SelectionDiagram, selection_diagram
+from transport.identification.api import Identification, identify
 from transport.identification.problem import Dataset, TransportProblem
 from transport.study import Study
 
@@ -47,3 +48,10 @@ def problem_from_study(study: Study, diagram: SelectionDiagram | None = None) ->
         treatment=(study.query.treatment,),
         outcome=(study.query.outcome,),
     )
+
+
+def identify_study(study: Study) -> Identification:
+    """Is the study's target effect transportable from what its data statements provide?
+    The identification stage's own entry point for a checked study (the estimate and report
+    stages call this, never the API above them)."""
+    return identify(problem_from_study(study))

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
 
+from transport.errors import ProblemError
+
 Node = str
 
 
@@ -216,7 +218,7 @@ class Diagram:
 def _require(nodes: frozenset[Node], *names: Node) -> None:
     for n in names:
         if n not in nodes:
-            raise ValueError(f"unknown variable {n!r}")
+            raise ProblemError(f"unknown variable {n!r}")
 
 
 def _topological_order(nodes: frozenset[Node], parents: dict[Node, frozenset[Node]]) -> tuple:
@@ -236,7 +238,7 @@ def _topological_order(nodes: frozenset[Node], parents: dict[Node, frozenset[Nod
                 ready.append(c)
         ready.sort()
     if len(order) != len(nodes):
-        raise ValueError("the causal graph has a directed cycle")
+        raise ProblemError("the causal graph has a directed cycle")
     return tuple(order)
 
 
@@ -276,7 +278,7 @@ def land_selection(selection: dict[SelectionNode, set[Node] | frozenset[Node]],
         hit: set[Node] = set()
         for t in targets:
             if t not in landing:
-                raise ValueError(f"selection of {s} mentions unknown variable {t!r}")
+                raise ProblemError(f"selection of {s} mentions unknown variable {t!r}")
             hit |= landing[t]
         if hit:
             out[s] = frozenset(hit)
@@ -295,7 +297,7 @@ def project_admg(nodes: tuple[Node, ...], directed: tuple[tuple[Node, Node], ...
     children: dict[Node, set[Node]] = {v: set() for v in all_nodes}
     for a, b in directed:
         if a not in children or b not in children:
-            raise ValueError(f"edge {a} -> {b} mentions an unknown variable")
+            raise ProblemError(f"edge {a} -> {b} mentions an unknown variable")
         children[a].add(b)
     # Acyclicity of the full graph (including latents).
     _topological_order(frozenset(all_nodes), _parents_from_children(children))
@@ -323,7 +325,7 @@ def project_admg(nodes: tuple[Node, ...], directed: tuple[tuple[Node, Node], ...
         out_bidirected.extend(combinations(group, 2))
     for a, b in bidirected:
         if a not in children or b not in children:
-            raise ValueError(f"edge {a} <-> {b} mentions an unknown variable")
+            raise ProblemError(f"edge {a} <-> {b} mentions an unknown variable")
         group = sorted(landing[a] | landing[b])
         out_bidirected.extend(combinations(group, 2))
     return Diagram.build(observed, out_directed, out_bidirected), landing

@@ -182,9 +182,9 @@ def identification_lines(study: Study, identification) -> list[str]:
 
 
 def analysis_plan(study: Study) -> list[str]:
-    from transport.api import identify
+    from transport.identification.from_study import identify_study
 
-    identification = identify(study)
+    identification = identify_study(study)
     fit = study.fit
     seed = str(fit.seed) if fit.seed is not None else "none declared (the toolkit then uses 0)"
     out = ["## Analysis Plan", "", *identification_lines(study, identification),
@@ -262,11 +262,11 @@ def inference_criteria(study: Study) -> list[str]:
 
 def prereg_text(study: Study) -> str:
     """The preregistration in Markdown (deterministic for the same study file)."""
-    import transport
+    from transport.version import __version__
 
     name = study.path.name if study.path else "the study file"
     out = [f"# Preregistration: {md(study.info.title or 'Untitled study')}", "",
-           f"*Written by transport {transport.__version__} from {md(name)}; every "
+           f"*Written by transport {__version__} from {md(name)}; every "
            "assumption below is one the analysis uses, and no other.*", ""]
     out += study_information(study) + hypotheses(study) + design_plan(study)
     out += sampling_plan(study) + variables(study) + analysis_plan(study)

@@ -90,4 +90,5 @@ NOTEBOOK_CSS = """
 .transport-nb .b-undeclared, .transport-nb .b-not_testable,
 .transport-nb .b-missing { background: #eef1f5; color: #424a53; }
 .transport-nb pre { background: #f6f8fa; padding: 6px 8px; white-space: pre-wrap; }
+.transport-nb .formula { overflow-x: auto; max-width: 100%; }
 """
