@@ -96,8 +96,9 @@ def cmd_identify(args: argparse.Namespace) -> int:
     if args.format == "json":
         _print_json(result.to_json())
     elif args.format == "latex":
+        verdict = {"not_transportable": "not transportable", "not_found": "no formula found"}
         print(result.to_json()["estimand"]["latex"] if result.estimand is not None
-              else f"% not {result.status.replace('_', ' ')}: {result.witness or ''}".rstrip())
+              else f"% {verdict[result.status]}: {result.witness or ''}".rstrip(" :"))
     else:
         print(identification_text(study, result))
     return EXIT_OK

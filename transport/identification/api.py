@@ -15,7 +15,7 @@ from typing import Any
 from transport.errors import ProblemError
 
 from .expr import Expr, prob, terms, to_json, to_latex, to_text
-from .graph import Diagram, SelectionNode, land_selection, names, project_admg
+from .graph import Diagram, SelectionNode, land_selection, latent_origins, names, project_admg
 from .id_alg import NotIdentifiable, identify_effect
 from .partial import search_projections
 from .problem import TransportProblem
@@ -100,7 +100,8 @@ def build_diagram(problem: TransportProblem) -> Diagram:
                  for src in problem.sources}
     base, landing = project_admg(tuple(problem.nodes), tuple(problem.directed),
                                  tuple(problem.bidirected), frozenset(problem.latent))
-    return base.with_selection(land_selection(selection, landing))
+    return base.with_selection(land_selection(selection, landing),
+                               latent_origins(selection, landing))
 
 
 def build_sources(problem: TransportProblem, diagram: Diagram) -> list[Source]:

@@ -45,6 +45,10 @@ class Diagram:
     _order: tuple[Node, ...] = field(default=(), repr=False)
     _rank: dict[Node, int] = field(default_factory=dict, repr=False)
     _cache: dict[tuple, object] = field(default_factory=dict, repr=False)
+    # For a selection node whose targets were latent: observed node -> the latent targets
+    # that landed on it (see land_selection), so a witness blames the right mechanism.
+    origins: dict[SelectionNode, dict[Node, frozenset[Node]]] = field(default_factory=dict,
+                                                                      repr=False)
 
     def __post_init__(self) -> None:
         if self._order:
@@ -196,19 +200,23 @@ class Diagram:
         return result
 
     # ----- derived diagrams ---------------------------------------------------------------
-    def with_selection(self, selection: dict[SelectionNode, frozenset[Node]]) -> Diagram:
-        """The same ADMG with a different set of selection nodes (sharing the memo tables)."""
+    def with_selection(self, selection: dict[SelectionNode, frozenset[Node]],
+                       origins: dict[SelectionNode, dict[Node, frozenset[Node]]] | None = None
+                       ) -> Diagram:
+        """The same ADMG with a different set of selection nodes (sharing the memo tables);
+        `origins` as in `latent_origins`, else those of this diagram."""
         if len(self._cache) > 200_000:
             self._cache.clear()
         return Diagram(self.nodes, self.parents, self.siblings, dict(selection),
-                       self._children, self._order, self._rank, self._cache)
+                       self._children, self._order, self._rank, self._cache,
+                       self.origins if origins is None else origins)
 
     def induced(self, keep: frozenset[Node]) -> Diagram:
         """The induced subdiagram G[keep] (selection nodes keep their targets inside keep)."""
         parents = {v: self.parents[v] & keep for v in keep}
         siblings = {v: self.siblings[v] & keep for v in keep}
         selection = {s: t & keep for s, t in self.selection.items() if t & keep}
-        return Diagram(frozenset(keep), parents, siblings, selection)
+        return Diagram(frozenset(keep), parents, siblings, selection, origins=self.origins)
 
     def project(self, keep: frozenset[Node]) -> Diagram:
         """Latent projection onto `keep`: the other observed nodes become unobserved."""
@@ -282,6 +290,26 @@ def land_selection(selection: dict[SelectionNode, set[Node] | frozenset[Node]],
             hit |= landing[t]
         if hit:
             out[s] = frozenset(hit)
+    return out
+
+
+def latent_origins(selection: dict[SelectionNode, set[Node] | frozenset[Node]],
+                   landing: dict[Node, frozenset[Node]]
+                   ) -> dict[SelectionNode, dict[Node, frozenset[Node]]]:
+    """For each selection node, each observed node a latent target landed on, with those
+    latent targets, and the node itself when it is a target too."""
+    out: dict[SelectionNode, dict[Node, frozenset[Node]]] = {}
+    for s, targets in selection.items():
+        found: dict[Node, set[Node]] = {}
+        for t in targets:
+            if landing.get(t, frozenset({t})) != frozenset({t}):
+                for n in landing[t]:
+                    found.setdefault(n, set()).add(t)
+        for n in found:
+            if n in targets:
+                found[n].add(n)
+        if found:
+            out[s] = {n: frozenset(ts) for n, ts in found.items()}
     return out
 
 
