@@ -239,14 +239,19 @@ def analysis_plan(study: Study) -> list[str]:
     return out
 
 
+#: Comparisons in words: prose reads "greater than", not a symbol Markdown must escape.
+COMPARISON_WORDS = {">": "greater than", ">=": "at least", "<": "less than", "<=": "at most"}
+
+
 def inference_criteria(study: Study) -> list[str]:
     out = ["## Inference Criteria", ""]
     if study.decision is not None:
         rule = study.decision
         out.append(f"Decision rule: {md_code(rule.describe())}. The authors will conclude "
                    f"“{md(rule.label)}” if the posterior probability that the effect is "
-                   f"{md(rule.effect_comparison)} {rule.effect_threshold:g} is "
-                   f"{md(rule.prob_comparison)} {rule.prob_threshold:g}, and will not conclude "
+                   f"{COMPARISON_WORDS[rule.effect_comparison]} {rule.effect_threshold:g} is "
+                   f"{COMPARISON_WORDS[rule.prob_comparison]} {rule.prob_threshold:g}, and will "
+                   "not conclude "
                    "it otherwise.")
     else:
         out.append("No decision rule declared (`decide`): the 95% interval of the effect will "

@@ -68,6 +68,7 @@ ol.trace li { margin: 2px 0; }
 footer { margin-top: 40px; font-size: 12.5px; color: var(--muted); border-top: 1px solid
   var(--rule); padding-top: 10px; }
 @media print { main { max-width: none; padding: 0 8mm; } nav.toc { display: none; }
+  .math { overflow: visible; font-size: 13px; }
   h2 { break-after: avoid; } figure, table { break-inside: avoid; } }
 """
 
