@@ -65,15 +65,26 @@ def cmd_fmt(args: argparse.Namespace) -> int:
         if args.stdout:
             sys.stdout.write(formatted)
         elif formatted != source.text:
-            if args.check:
+            if args.check or args.diff:
                 print(f"{name}: would be reformatted")
+                if args.diff:
+                    sys.stdout.writelines(_diff(source.text, formatted, str(name)))
                 status = EXIT_ERRORS
             else:
                 write_atomic(Path(name), formatted)
                 print(f"{name}: reformatted")
-        elif args.check:
+        elif args.check or args.diff:
             print(f"{name}: already formatted")
     return status
+
+
+def _diff(old: str, new: str, name: str) -> list[str]:
+    """A unified diff from the file as written to its canonical layout."""
+    import difflib
+
+    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                 f"{name} (as written)", f"{name} (formatted)")
+    return [line if line.endswith("\n") else line + "\n" for line in lines]
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
@@ -228,6 +239,8 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("files", nargs="+", metavar="FILE")
     fmt.add_argument("--check", action="store_true",
                      help="report files that would change (exit 1) without writing")
+    fmt.add_argument("--diff", action="store_true",
+                     help="like --check, and show the changes as a unified diff")
     fmt.add_argument("--stdout", action="store_true", help="print instead of rewriting")
     fmt.add_argument("--format", choices=("text",), default="text")
     fmt.set_defaults(run=cmd_fmt)
