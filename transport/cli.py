@@ -132,6 +132,12 @@ def cmd_estimate(args: argparse.Namespace) -> int:
         else:
             print(f"transport: {refusal}", file=sys.stderr)
         return EXIT_ERRORS
+    except DataError as error:  # as JSON, the shape `check --format json` gives
+        if args.format != "json":
+            raise
+        _print_json({"file": str(args.file), "errors": 1, "warnings": 0,
+                     "diagnostics": [error.to_diagnostic().to_json()]})
+        return EXIT_ERRORS
     if args.format == "json":
         _print_json(result.to_json())
     else:

@@ -95,7 +95,15 @@ class UsageError(TransportError):
 
 
 class DataError(TransportError):
-    """Data that do not fit what the study declares: exit code 1."""
+    """Data that do not fit what the study declares: exit code 1. `span` is the data
+    statement the file belongs to, when one does (as a diagnostic, code DATA)."""
+
+    def __init__(self, message: str, span: Span | None = None) -> None:
+        super().__init__(message)
+        self.span = span
+
+    def to_diagnostic(self) -> Diagnostic:
+        return Diagnostic("DATA", "error", str(self), self.span)
 
 
 class ProblemError(TransportError):

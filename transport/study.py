@@ -18,6 +18,11 @@ Role = Literal["source", "target"]
 
 VAR_KINDS: tuple[str, ...] = ("binary", "continuous", "count", "categorical", "ordinal", "latent")
 
+#: The data file types a data statement may name, by suffix, and how each is read; the
+#: checker refuses any other suffix (E068) before a file is ever opened.
+DATA_READERS: dict[str, str] = {".csv": "csv", ".tsv": "tsv", ".txt": "csv",
+                                ".parquet": "parquet", ".pq": "parquet"}
+
 
 @dataclass(frozen=True)
 class Variable:
