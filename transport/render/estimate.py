@@ -90,6 +90,9 @@ def estimate_text(result: EstimateResult) -> str:
         elif curve["scale_at_flip"] is None:
             lines.append(f"  the 95% interval excludes 0 at every shift scale tried "
                          f"(up to {curve['scales'][-1]})")
+        elif curve["scale_at_flip"] == 0:
+            lines.append("  the 95% interval already includes 0 with no shift of the shared "
+                         "mechanisms")
         else:
             lines.append(f"  the 95% interval first includes 0 at shift scale "
                          f"{curve['scale_at_flip']} ({curve['units']})")
