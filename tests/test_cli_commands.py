@@ -205,7 +205,6 @@ def test_an_internal_fault_exits_3_without_a_traceback(capsys, monkeypatch):
     assert "This is a bug in transport, not in your file" in err
 
 
-@pytest.mark.slow
 def test_the_readme_headline_command(tmp_path):
     """`transport estimate examples/framing/study.tdag`, as the README tells a newcomer."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
