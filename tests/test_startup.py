@@ -27,8 +27,8 @@ print(json.dumps({{"code": code, "loaded": sorted(m for m in {HEAVY!r} if m in s
 
 def loaded_by(*args: str) -> dict:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, "-c", PROBE, *args], env=env, capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", PROBE, *args], env=env, cwd=ROOT,
+                         capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
 
 
@@ -44,6 +44,6 @@ def test_no_heavy_module_is_imported(command):
 def test_import_transport_is_light():
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     code = f"import sys, transport; print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True,
                          text=True, check=True)
     assert out.stdout.strip() == "[]"
