@@ -127,3 +127,20 @@ def test_the_walk_sees_function_level_and_relative_imports(tmp_path):
     assert layer_of("transport.report.notebook") > layer_of("transport.study")
     assert layer_of("transport") == len(LAYERS) - 1
     assert layer_of("transport.graph.algorithms") < layer_of("transport.check.rules_graph")
+
+
+def test_the_version_is_written_once():
+    import re
+    import tomllib
+
+    from transport import __version__
+    from transport.version import __version__ as written
+
+    pyproject = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["dynamic"] == ["version"]
+    assert "version" not in pyproject["project"]
+    assert pyproject["tool"]["hatch"]["version"]["path"] == "transport/version.py"
+    assert __version__ == written and re.fullmatch(r"\d+\.\d+\.\d+", written)
+    sources = [p for p in PACKAGE.rglob("*.py")
+               if re.search(r'^__version__ = "', p.read_text(encoding="utf-8"), re.M)]
+    assert [p.name for p in sources] == ["version.py"]

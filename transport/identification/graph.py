@@ -106,15 +106,6 @@ class Diagram:
         """Observed children of v."""
         return self._children[v]
 
-    def selected_by(self, nodes: frozenset[Node]) -> dict[SelectionNode, frozenset[Node]]:
-        """For each selection node pointing into `nodes`, the nodes of `nodes` it points at."""
-        out = {}
-        for s, targets in self.selection.items():
-            hit = targets & nodes
-            if hit:
-                out[s] = hit
-        return out
-
     def ancestors(self, nodes: frozenset[Node],
                   within: frozenset[Node] | None = None) -> frozenset[Node]:
         """Ancestors of `nodes` (inclusive) in the induced subgraph on `within`."""

@@ -105,11 +105,6 @@ class EngineResult:
     unavailable: tuple[frozenset[str], ...] = ()
     trace: list[str] = field(default_factory=list)
 
-    @property
-    def provable_failure(self) -> bool:
-        """True when some district fails under full observation (non-transportability)."""
-        return bool(self.failures)
-
 
 # ----- step 1: districts of the query ---------------------------------------------------------
 def query_districts(d: Diagram, y: frozenset[str], x: frozenset[str]
