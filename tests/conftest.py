@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from shared_fixtures import brief_examples
+from shared_fixtures import language_examples
 
 
 @pytest.fixture
-def brief_example() -> str:
-    found = brief_examples()
-    if not found:
-        pytest.skip("the language brief is not beside the repository")
-    return found[0]
+def language_example() -> str:
+    """The full study docs/language.md opens with."""
+    return language_examples()[0]

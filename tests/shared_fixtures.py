@@ -1,4 +1,5 @@
-"""Paths and texts the tests share: the bundled examples and the language brief's examples.
+"""Paths and texts the tests share: the bundled examples and the language reference's
+examples (docs/language.md, inside the repository, so a fresh clone runs every test).
 
 Imported by name (`from shared_fixtures import ...`); pytest puts tests/ on the path.
 """
@@ -23,14 +24,13 @@ var y binary outcome
 x -> y
 shared y
 """
-BRIEF = ROOT.parent / "shared" / "design" / "language.md"
+LANGUAGE = ROOT / "docs" / "language.md"
 
 
-def brief_examples() -> list[str]:
-    """The ```-fenced examples of the language brief (empty when it is not beside the repo)."""
-    if not BRIEF.is_file():
-        return []
-    return re.findall(r"```\n(.*?)```", BRIEF.read_text(encoding="utf-8"), re.S)
+def language_examples() -> list[str]:
+    """The ```tdag examples of docs/language.md, in order (the first is the full study the
+    reference opens with)."""
+    return re.findall(r"```tdag\n(.*?)```", LANGUAGE.read_text(encoding="utf-8"), re.S)
 
 
 # A study exercising every kind of selection node: shared, partial, undeclared, latent,

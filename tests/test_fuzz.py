@@ -25,13 +25,12 @@ from transport.errors import Diagnostic, TdagError, UsageError
 from transport.source import Source
 
 ROOT = Path(__file__).resolve().parents[1]
-BRIEF = ROOT.parent / "shared" / "design" / "language.md"
+LANGUAGE = ROOT / "docs" / "language.md"
 
 
 def _corpus() -> list[str]:
     texts = [p.read_text(encoding="utf-8") for p in sorted(ROOT.glob("examples/*/study.tdag"))]
-    if BRIEF.is_file():
-        texts += re.findall(r"```(?:tdag)?\n(.*?)```", BRIEF.read_text(encoding="utf-8"), re.S)
+    texts += re.findall(r"```tdag\n(.*?)```", LANGUAGE.read_text(encoding="utf-8"), re.S)
     return texts
 
 

@@ -7,10 +7,15 @@ The pipeline, one function per stage::
     print(transport.export_graph(study, "dot"))     # for Graphviz, dagitty, Mermaid, ...
     answer = transport.identify(study)              # transportable? the formula, or why not
     result = transport.estimate_study(study)        # the posterior of the human effect
-    transport.write_report("study.tdag", "report")  # HTML, Markdown, JSON
+    transport.write_report(study, "report", result=result)  # HTML, Markdown, JSON
+
+Every function that takes a study also takes the path of a `.tdag` file. Every error the
+toolkit raises on purpose is a `TransportError`.
 """
 
+import transport.report.notebook  # noqa: F401 - registers the notebook (_repr_html_) renderers
 from transport.api import (
+    calibrate,
     check_file,
     check_source,
     estimate_study,
@@ -26,21 +31,30 @@ from transport.api import (
     selection_diagram,
     write_report,
 )
-from transport.errors import DataError, Diagnostic, TdagError, UsageError
+from transport.errors import (
+    DataError,
+    Diagnostic,
+    ProblemError,
+    TdagError,
+    TransportError,
+    UsageError,
+)
 from transport.source import Source, Span
 from transport.study import Study
-
-__version__ = "0.1.0"
+from transport.version import __version__
 
 __all__ = [
     "DataError",
     "Diagnostic",
+    "ProblemError",
     "Source",
     "Span",
     "Study",
     "TdagError",
+    "TransportError",
     "UsageError",
     "__version__",
+    "calibrate",
     "check_file",
     "check_source",
     "estimate_study",

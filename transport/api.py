@@ -13,15 +13,9 @@ from transport.syntax import ast
 
 def read_source(path: str | Path) -> Source:
     """The file's text; UsageError when it does not exist, TdagError when not UTF-8."""
-    path = Path(path)
-    if not path.exists():
-        raise UsageError(f"file not found: {path}")
-    if path.is_dir():
-        raise UsageError(f"{path} is a folder, not a .tdag file")
-    try:
-        return Source.from_path(path)
-    except PermissionError:
-        raise UsageError(f"cannot read {path}: permission denied") from None
+    from transport.files import read_source as read
+
+    return read(path)
 
 
 def parse(source: Source | str) -> ast.Document:
@@ -67,20 +61,44 @@ def format_source(source: Source | str) -> str:
     return unparse(parse(source), source.text)
 
 
-def selection_diagram(study: Study):
+StudyLike = Study | str | Path
+
+
+def _study(study: StudyLike) -> Study:
+    """A checked Study as given, or the one in the `.tdag` file at a path."""
+    if isinstance(study, Study):
+        return study
+    if isinstance(study, str | Path):
+        return load(study)
+    raise UsageError(
+        f"expected a Study or the path of a .tdag file, not {type(study).__name__}"
+    )
+
+
+def selection_diagram(study: StudyLike):
     """The study's selection diagram (a value; see transport.graph.diagram)."""
     from transport.graph.diagram import selection_diagram as build
 
-    return build(study)
+    return build(_study(study))
 
 
-def export_graph(study: Study, fmt: str = "dot", source: str | None = None) -> str:
-    """The selection diagram in `fmt` (dot, dagitty, json, graphml, mermaid), for one source
-    or for all."""
+GRAPH_FORMATS = ("dot", "dagitty", "json", "graphml", "mermaid", "svg")
+
+
+def export_graph(study: StudyLike, fmt: str = "dot", source: str | None = None) -> str:
+    """The selection diagram in `fmt` (dot, dagitty, json, graphml, mermaid, for one source
+    or for all; or svg, the report's drawing of every source)."""
     from transport.graph.export import FORMATS, export
 
+    study = _study(study)
+    if fmt == "svg":
+        if source is not None:
+            raise UsageError("a source cannot be chosen for svg (it draws every source)")
+        from transport.report.figures import draw_diagram
+
+        return draw_diagram(study)[0]
     if fmt not in FORMATS:
-        raise UsageError(f"unknown graph format '{fmt}'; choose one of {', '.join(FORMATS)}")
+        raise UsageError(f"unknown graph format '{fmt}'; choose one of {', '.join(GRAPH_FORMATS)}")
     diagram = selection_diagram(study)
     if source is not None:
         if source not in diagram.sources:
@@ -95,36 +113,48 @@ def export_graph(study: Study, fmt: str = "dot", source: str | None = None) -> s
     return export(diagram, study, fmt)
 
 
-def identify(study: Study):
+def identify(study: StudyLike):
     """Is the study's target effect transportable from what its data statements provide?
-    Returns an Identification (status, estimand, uses, witness, suggestions, trace)."""
-    from transport.identification import identify as run
-    from transport.identification.from_study import problem_from_study
+    `study` is a checked Study or the path of a `.tdag` file. Returns an Identification
+    (status, estimand, uses, witness, suggestions, trace)."""
+    from transport.identification.from_study import identify_study
 
-    return run(problem_from_study(study))
+    return identify_study(_study(study))
 
 
-def estimate_study(study: Study, **options):
+def estimate_study(study: StudyLike, **options):
     """The posterior of the study's target effect under its stated assumptions (an
-    EstimateResult); options: seed, draws, drop_missing, checks, robustness. Raises
-    NotEstimable when no formula exists and nothing licenses borrowing strength."""
+    EstimateResult); options: seed, draws, drop_missing, checks, robustness, identification.
+    Raises NotEstimable when no formula exists and nothing licenses borrowing strength."""
     from transport.estimate.run import estimate_study as run
 
-    return run(study, **options)
+    return run(_study(study), **options)
 
 
-def write_report(study_path: str | Path, out_dir: str | Path, **options):
-    """Write report.html, report.md and report.json (and figures) for a `.tdag` file."""
+def write_report(study: StudyLike, out_dir: str | Path, **options):
+    """Write report.html, report.md and report.json (and figures) for a study or a `.tdag`
+    file. Options: force, quiet, seed, command_line, renderer, and `result` (an
+    EstimateResult) and `identification` to report values already computed instead of
+    estimating again. Returns the paths written (a ReportPaths)."""
     from transport.report.build import write_report as run
 
-    return run(study_path, out_dir, **options)
+    return run(_study(study), out_dir, **options)
 
 
-def prereg_text(study: Study) -> str:
+def prereg_text(study: StudyLike) -> str:
     """Preregistration text (OSF template sections) for a study; needs no data."""
     from transport.report.prereg import prereg_text as run
 
-    return run(study)
+    return run(_study(study))
+
+
+def calibrate(pairs_csv: str | Path, **options):
+    """How LLM effects translated into human effects across paired studies (a
+    CalibrationResult); options as `transport.calibrate.run_calibration` (llm, human, se,
+    id, by, predict, level, seed, draws)."""
+    from transport.calibrate import run_calibration
+
+    return run_calibration(pairs_csv, **options)
 
 
 def import_dagitty(text: str, origin: str = "a dagitty model") -> str:

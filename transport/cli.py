@@ -65,29 +65,35 @@ def cmd_fmt(args: argparse.Namespace) -> int:
         if args.stdout:
             sys.stdout.write(formatted)
         elif formatted != source.text:
-            if args.check:
+            if args.check or args.diff:
                 print(f"{name}: would be reformatted")
+                if args.diff:
+                    sys.stdout.writelines(_diff(source.text, formatted, str(name)))
                 status = EXIT_ERRORS
             else:
                 write_atomic(Path(name), formatted)
                 print(f"{name}: reformatted")
-        elif args.check:
+        elif args.check or args.diff:
             print(f"{name}: already formatted")
     return status
+
+
+def _diff(old: str, new: str, name: str) -> list[str]:
+    """A unified diff from the file as written to its canonical layout."""
+    import difflib
+
+    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                 f"{name} (as written)", f"{name} (formatted)")
+    return [line if line.endswith("\n") else line + "\n" for line in lines]
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
     from transport.api import export_graph, load
 
     study = load(args.file)
-    if args.format == "svg":
-        if args.source is not None:
-            raise UsageError("--source is not available with --format svg (it draws every source)")
-        from transport.report.figures import draw_diagram
-
-        text, _ = draw_diagram(study)
-    else:
-        text = export_graph(study, args.format, args.source)
+    if args.format == "svg" and args.source is not None:
+        raise UsageError("--source is not available with --format svg (it draws every source)")
+    text = export_graph(study, args.format, args.source)
     _emit(text, args)
     return EXIT_OK
 
@@ -101,16 +107,17 @@ def cmd_identify(args: argparse.Namespace) -> int:
     if args.format == "json":
         _print_json(result.to_json())
     elif args.format == "latex":
+        verdict = {"not_transportable": "not transportable", "not_found": "no formula found"}
         print(result.to_json()["estimand"]["latex"] if result.estimand is not None
-              else f"% not {result.status.replace('_', ' ')}: {result.witness or ''}".rstrip())
+              else f"% {verdict[result.status]}: {result.witness or ''}".rstrip(" :"))
     else:
         print(identification_text(study, result))
     return EXIT_OK
 
 
 def cmd_estimate(args: argparse.Namespace) -> int:
-    from transport.api import load
-    from transport.estimate.run import NotEstimable, estimate_study
+    from transport.api import estimate_study, load
+    from transport.estimate.run import NotEstimable
     from transport.render.estimate import estimate_text
 
     study = load(args.file)
@@ -125,6 +132,12 @@ def cmd_estimate(args: argparse.Namespace) -> int:
         else:
             print(f"transport: {refusal}", file=sys.stderr)
         return EXIT_ERRORS
+    except DataError as error:  # as JSON, the shape `check --format json` gives
+        if args.format != "json":
+            raise
+        _print_json({"file": str(args.file), "errors": 1, "warnings": 0,
+                     "diagnostics": [error.to_diagnostic().to_json()]})
+        return EXIT_ERRORS
     if args.format == "json":
         _print_json(result.to_json())
     else:
@@ -135,7 +148,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     import shlex
 
-    from transport.report.build import write_report
+    from transport.api import write_report
 
     paths = write_report(
         args.file, args.output, force=args.force, quiet=args.quiet, seed=args.seed,
@@ -151,8 +164,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_prereg(args: argparse.Namespace) -> int:
-    from transport.api import load
-    from transport.report.prereg import prereg_text
+    from transport.api import load, prereg_text
 
     text = prereg_text(load(args.file))
     _emit(text, args)
@@ -167,9 +179,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     for option, path in (("-o", args.output), ("--plot", args.plot)):
         if path and Path(path).exists() and not args.force:
             raise UsageError(f"{path} already exists; use --force to replace it ({option})")
-    from transport.calibrate import run_calibration
+    from transport.api import calibrate
 
-    result = run_calibration(
+    result = calibrate(
         args.pairs, llm=args.llm, human=args.human, se=args.se, id=args.id, by=args.by,
         predict=args.predict, level=args.level, seed=args.seed, draws=args.draws,
     )
@@ -214,7 +226,7 @@ def _emit(text: str, args: argparse.Namespace) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from transport import __version__
+    from transport.version import __version__
 
     parser = _Parser(
         prog="transport",
@@ -233,6 +245,8 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("files", nargs="+", metavar="FILE")
     fmt.add_argument("--check", action="store_true",
                      help="report files that would change (exit 1) without writing")
+    fmt.add_argument("--diff", action="store_true",
+                     help="like --check, and show the changes as a unified diff")
     fmt.add_argument("--stdout", action="store_true", help="print instead of rewriting")
     fmt.add_argument("--format", choices=("text",), default="text")
     fmt.set_defaults(run=cmd_fmt)

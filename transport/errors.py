@@ -73,7 +73,12 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...
     return tuple(sorted(set(diagnostics), key=Diagnostic.sort_key))
 
 
-class TdagError(Exception):
+class TransportError(Exception):
+    """The root of every error the toolkit raises on purpose: catch this one type to catch
+    them all (a bug in the toolkit is anything else)."""
+
+
+class TdagError(TransportError):
     """Raised when a file has errors: carries every diagnostic found, sorted by position."""
 
     def __init__(self, diagnostics: Sequence[Diagnostic], source: Source) -> None:
@@ -85,12 +90,26 @@ class TdagError(Exception):
         return "\n".join(d.render(self.source) for d in self.diagnostics)
 
 
-class UsageError(Exception):
+class UsageError(TransportError):
     """A mistake in how the toolkit was called (a missing file, a bad option): exit code 2."""
 
 
-class DataError(Exception):
-    """Data that do not fit what the study declares: exit code 1."""
+class DataError(TransportError):
+    """Data that do not fit what the study declares: exit code 1. `span` is the data
+    statement the file belongs to, when one does (as a diagnostic, code DATA)."""
+
+    def __init__(self, message: str, span: Span | None = None) -> None:
+        super().__init__(message)
+        self.span = span
+
+    def to_diagnostic(self) -> Diagnostic:
+        return Diagnostic("DATA", "error", str(self), self.span)
+
+
+class ProblemError(TransportError):
+    """An identification problem that does not describe a question (an unknown variable, a
+    cyclic graph, a treatment that is also the outcome): raised by `transport.identification`
+    for problems built by hand; a checked study never produces one."""
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:

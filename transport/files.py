@@ -1,4 +1,5 @@
-"""Writing files safely: atomically, and never over a user's file unless asked."""
+"""The user's files: reading a `.tdag` text (a bad byte becomes a diagnostic, not a
+traceback), and writing outputs safely (atomically, never over a user's file unless asked)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,42 @@ import os
 import tempfile
 from pathlib import Path
 
-from transport.errors import UsageError
+from transport.errors import Diagnostic, TdagError, UsageError
+from transport.source import Source, Span, normalise_line_endings
+
+
+def read_source(path: str | Path) -> Source:
+    """The file's text as UTF-8 (a byte-order mark dropped); UsageError when it does not
+    exist, is a folder or cannot be read, TdagError (E001) when it is not UTF-8."""
+    path = Path(path)
+    if not path.exists():
+        raise UsageError(f"file not found: {path}")
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder, not a .tdag file")
+    try:
+        data = path.read_bytes()
+    except PermissionError:
+        raise UsageError(f"cannot read {path}: permission denied") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        # positions as the replaced text will show them (line endings normalised alike)
+        before = normalise_line_endings(data[: exc.start].decode("utf-8", errors="replace"))
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        raise TdagError(
+            [
+                Diagnostic(
+                    "E001",
+                    "error",
+                    f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+                    Span(line, column, line, column + 1),
+                    hint="save the file as UTF-8",
+                )
+            ],
+            Source(data.decode("utf-8", errors="replace"), str(path)),
+        ) from None
+    return Source(text, str(path))
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from pathlib import Path
 
 
-def _normalise(text: str) -> str:
+def normalise_line_endings(text: str) -> str:
     """Windows (CR LF) and old Mac (CR) line endings as newlines."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -38,38 +37,10 @@ class Source:
 
     def __post_init__(self) -> None:
         if "\r" in self.text:  # Windows and old Mac line endings read as newlines
-            object.__setattr__(self, "text", _normalise(self.text))
+            object.__setattr__(self, "text", normalise_line_endings(self.text))
         starts = [0]
         starts.extend(i + 1 for i, ch in enumerate(self.text) if ch == "\n")
         object.__setattr__(self, "_line_starts", tuple(starts))
-
-    @classmethod
-    def from_path(cls, path: str | Path) -> Source:
-        """Read a file as UTF-8; a decoding failure becomes a diagnostic, not a traceback."""
-        from transport.errors import Diagnostic, TdagError
-
-        path = Path(path)
-        data = path.read_bytes()
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            # positions as the replaced text will show them (line endings normalised alike)
-            before = _normalise(data[: exc.start].decode("utf-8", errors="replace"))
-            line = before.count("\n") + 1
-            column = len(before) - (before.rfind("\n") + 1) + 1
-            raise TdagError(
-                [
-                    Diagnostic(
-                        "E001",
-                        "error",
-                        f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
-                        Span(line, column, line, column + 1),
-                        hint="save the file as UTF-8",
-                    )
-                ],
-                Source(data.decode("utf-8", errors="replace"), str(path)),
-            ) from None
-        return cls(text, str(path))
 
     @property
     def line_count(self) -> int:

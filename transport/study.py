@@ -18,6 +18,11 @@ Role = Literal["source", "target"]
 
 VAR_KINDS: tuple[str, ...] = ("binary", "continuous", "count", "categorical", "ordinal", "latent")
 
+#: The data file types a data statement may name, by suffix, and how each is read; the
+#: checker refuses any other suffix (E068) before a file is ever opened.
+DATA_READERS: dict[str, str] = {".csv": "csv", ".tsv": "tsv", ".txt": "csv",
+                                ".parquet": "parquet", ".pq": "parquet"}
+
 
 @dataclass(frozen=True)
 class Variable:
@@ -339,11 +344,11 @@ class Study:
         skip = {self.query.treatment, self.query.outcome}
         return tuple(v for v in spec.measures if v not in skip and v not in after)
 
-    def _repr_html_(self) -> str:
-        """The study as HTML in a notebook."""
-        from transport.report.notebook import study_html
+    def _repr_html_(self) -> str | None:
+        """The study as HTML in a notebook (drawn by the report stage's registered renderer)."""
+        from transport.display import html_of
 
-        return study_html(self)
+        return html_of("study", self)
 
     @property
     def base_dir(self) -> Path:

@@ -39,17 +39,16 @@ from transport.errors import Diagnostic, TdagError
 from transport.source import Source
 
 ROOT = Path(__file__).resolve().parents[2]
-BRIEF = ROOT.parent / "shared" / "design" / "language.md"
+LANGUAGE = ROOT / "docs" / "language.md"
 
 WORDS = [*LANGUAGE_WORDS, "\n"]
 ODD = ["\x00", "\ufeff", "\u2028", "\r", "\t", "\\", '"', "\U0001f600", "\u0301", "é", "ß", "-"]
 
 
 def corpora() -> list[str]:
-    """The bundled examples and the brief's example (when the brief is present)."""
+    """The bundled examples and the language reference's examples."""
     texts = [p.read_text(encoding="utf-8") for p in sorted(ROOT.glob("examples/*/study.tdag"))]
-    if BRIEF.is_file():
-        texts += re.findall(r"```(?:tdag)?\n(.*?)```", BRIEF.read_text(encoding="utf-8"), re.S)
+    texts += re.findall(r"```tdag\n(.*?)```", LANGUAGE.read_text(encoding="utf-8"), re.S)
     return texts
 
 

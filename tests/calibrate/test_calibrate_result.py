@@ -161,6 +161,7 @@ def test_calibrated_effect_round_trips_the_json(result):
     assert draws.std() == pytest.approx(np.sqrt(0.058**2 + (0.018 * 0.2) ** 2), rel=0.05)
 
 
+@pytest.mark.slow  # 9-12 s (matplotlib, two renders)
 def test_plot_is_an_svg_and_deterministic(result, tmp_path):
     first = plot_calibration(result, tmp_path / "a.svg").read_text(encoding="utf-8")
     second = plot_calibration(result, tmp_path / "b.svg").read_text(encoding="utf-8")

@@ -1030,6 +1030,29 @@ t.tdag:7:10: error[E067]: the data path is empty
         id="E067-empty-path",
     ),
     pytest.param(
+        HEAD + """\
+data gpt "runs.xlsx" experiment(x)
+""",
+        """\
+t.tdag:7:10: error[E068]: a data file is .csv, .tsv or .parquet, not .xlsx
+ 7 | data gpt "runs.xlsx" experiment(x)
+   |          ^^^^^^^^^^^
+   = help: export the sheet as CSV (in a spreadsheet: Save As, CSV)
+""",
+        id="E068-spreadsheet-data-file",
+    ),
+    pytest.param(
+        HEAD + """\
+data gpt "runs" experiment(x)
+""",
+        """\
+t.tdag:7:10: error[E068]: a data file is .csv, .tsv or .parquet, not a file without a suffix
+ 7 | data gpt "runs" experiment(x)
+   |          ^^^^^^
+""",
+        id="E068-no-suffix",
+    ),
+    pytest.param(
         PREFIX + """\
 var x binary
 var y binary

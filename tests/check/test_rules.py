@@ -18,16 +18,14 @@ from transport.study import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-BRIEF = ROOT.parent / "shared" / "design" / "language.md"
+LANGUAGE = ROOT / "docs" / "language.md"
 
 
 def _brief_text() -> str:
-    """The first ```-fenced block of the design brief (the complete example)."""
-    if not BRIEF.is_file():
-        pytest.skip(f"the design brief is not at {BRIEF}")
-    match = re.search(r"^```[^\n]*\n(.*?)^```", BRIEF.read_text(encoding="utf-8"), re.S | re.M)
-    if match is None:
-        pytest.skip("the design brief has no fenced example")
+    """The complete example docs/language.md opens with (the design brief's example)."""
+    match = re.search(r"^```tdag\n(.*?)^```", LANGUAGE.read_text(encoding="utf-8"),
+                      re.S | re.M)
+    assert match is not None, "docs/language.md has no ```tdag example"
     return match.group(1)
 
 

@@ -141,6 +141,7 @@ def test_shift_scale_relaxes_shared_mechanisms(studies):
 # --- sufficient statistics ------------------------------------------------------------
 
 
+@pytest.mark.slow  # 13-35 s per study (PyMC model compilation)
 @pytest.mark.parametrize("name", ["minimum_wage", "dictator", "framing"])
 def test_aggregated_cells_have_the_rows_log_likelihood(studies, name):
     study, loaded = studies[name]
@@ -338,6 +339,7 @@ def mixed(tmp_path_factory):
     return study, load_study_data(study)
 
 
+@pytest.mark.slow  # 6 s
 def test_mixed_kinds_rows_and_cells_agree(mixed):
     study, loaded = mixed
     spec = mech.build_spec(study, loaded)

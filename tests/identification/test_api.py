@@ -5,6 +5,7 @@ import json
 import pytest
 from binary_scm import check_estimand
 
+from transport.errors import ProblemError, TransportError
 from transport.identification import Dataset, TransportProblem, identify
 from transport.identification.expr import to_text
 
@@ -83,11 +84,12 @@ def test_witness_names_mechanisms():
 
 def test_invalid_queries():
     base = dict(**COVARIATE, datasets=[])
-    with pytest.raises(ValueError):
+    # every one is the toolkit's own error, so a caller catches one type
+    with pytest.raises(TransportError, match="query variable 'q' is not an observed variable"):
         identify(problem(**base, x="q"))
-    with pytest.raises(ValueError):
+    with pytest.raises(ProblemError, match="treatment and outcome overlap"):
         identify(problem(**base, x="y"))
-    with pytest.raises(ValueError):
+    with pytest.raises(ProblemError, match="dataset from unknown population 'nobody'"):
         identify(problem(**{**base, "datasets": [Dataset("nobody", F(), F("x"))]}))
 
 

@@ -15,8 +15,8 @@ from report_fixtures import (
     without_shared,
 )
 
+from transport import write_report
 from transport.errors import UsageError
-from transport.report import write_report
 
 
 @pytest.fixture(scope="module")

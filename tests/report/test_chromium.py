@@ -2,7 +2,7 @@
 page logs no console messages, and the rendered page is not blank.
 
 Skipped when no Chromium binary is found, unless the environment variable CI is set: CI
-installs Chromium, so there a missing browser is a failure.
+installs Chromium, so there a missing browser is a failure. Slow: run with `-m slow`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ import numpy as np
 import pytest
 from report_fixtures import FRAMING, SECTION_IDS, planning_copy
 
-from transport.report import write_report
+from transport import write_report
+
+pytestmark = pytest.mark.slow  # about 31 s with a browser (two reports, two page loads)
 
 NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -8,7 +8,7 @@ import re
 import pytest
 from report_fixtures import HOSTILE_STUDY
 
-from transport.report import write_report
+from transport import write_report
 from transport.report.escape import h, md, md_block, md_code
 from transport.report.notebook import study_html
 from transport.report.prereg import prereg_text

@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from shared_fixtures import DIAGRAM_STUDY, EXAMPLES, brief_examples
+from shared_fixtures import DIAGRAM_STUDY, EXAMPLES, language_examples
 
 from transport.api import load, loads
 from transport.report.diagram_model import diagram_model
@@ -17,9 +17,7 @@ from transport.report.layout import Box, _project, assign_layers, layered_layout
 def _studies():
     found = [pytest.param(load(p), id=p.parent.name) for p in EXAMPLES]
     found.append(pytest.param(loads(DIAGRAM_STUDY), id="every-selection-kind"))
-    brief = [text for text in brief_examples() if "population" in text]
-    if brief:
-        found.append(pytest.param(loads(brief[0]), id="language-brief"))
+    found.append(pytest.param(loads(language_examples()[0]), id="language-reference"))
     return found
 
 

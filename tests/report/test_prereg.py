@@ -72,7 +72,11 @@ data gpt "g.csv" experiment(x)
 estimate effect of x on y in human
 """)
     text = prereg_text(study)
-    assert "**not transportable**" in text or "no transport formula was found" in text
+    # every dataset is fully measured here, so the failure is a proof, not a limit of search
+    assert ("Under these assumptions the effect is **not transportable**: no formula exists."
+            in text)
+    assert "no transport formula was found" not in text
+    assert "gpt's mechanism for {y} may differ from the target's" in text
     assert "No estimate will be computed" in text
     assert "declare shared for gpt: y" in text
 
@@ -82,9 +86,7 @@ def test_sentence_forms():
     sentences = dict(((r.mechanism.describe(), r.source), s)
                      for r, s in assumption_sentences(study))
     assert sentences[("choose_risky", "gpt")] == (
-        "We assume that, given age group, self-placed ideology and outcomes described as homes "
-        "lost, the probability of “Chooses the risky programme B” (choose_risky) is the same "
-        "for GPT-class model answering as sampled personas (balanced age x ideology grid) and "
-        "for US adults in an online opinion panel.")
+        "We assume that, given age_group, ideology and loss_frame, the probability of "
+        "“Chooses the risky programme B” (choose_risky) is the same for gpt and for human.")
     assert sentences[("age_group", "claude")].startswith(
         "We do not assume that the distribution of “Age group")

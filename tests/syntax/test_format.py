@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from shared_fixtures import EXAMPLES, brief_examples
+from shared_fixtures import EXAMPLES, language_examples
 
 from transport.api import format_source, parse
 from transport.source import Source
@@ -11,7 +11,7 @@ from transport.source import Source
 
 def _texts() -> list[tuple[str, str]]:
     found = [(p.parent.name, p.read_text(encoding="utf-8")) for p in EXAMPLES]
-    found += [(f"brief-{i}", t) for i, t in enumerate(brief_examples())]
+    found += [(f"language-{i}", t) for i, t in enumerate(language_examples())]
     return found
 
 
@@ -52,8 +52,8 @@ def test_layout_of_a_messy_file() -> None:
     )
 
 
-def test_brief_example_keeps_its_layout(brief_example: str) -> None:
-    formatted = format_source(Source(brief_example))
+def test_language_example_keeps_its_layout(language_example: str) -> None:
+    formatted = format_source(Source(language_example))
     for line in (
         "population gpt    source \"GPT-class agents prompted with manager personas\"",
         "var ideology ordinal(1..7) \"Self-placed ideology\"",

@@ -1,19 +1,47 @@
-"""The parser: every construct of the brief, positions, and our own AST."""
+"""The parser: every construct of the language reference, positions, and our own AST."""
 
 from __future__ import annotations
 
 import pytest
-from shared_fixtures import brief_examples
+from shared_fixtures import language_examples
 
 from transport.api import parse
 from transport.errors import TdagError
 from transport.source import Span
 
+#: The statement keyword each AST statement type is written with.
+KEYWORDS = {
+    "Version": "tdag", "StudyDecl": "study", "PopulationDecl": "population",
+    "VariableDecl": "var", "DataDecl": "data", "QueryDecl": "estimate", "FitDecl": "fit",
+    "HypothesisDecl": "hypothesis", "DecisionDecl": "decide", "CalibrationDecl": "calibration",
+}
 
-@pytest.mark.parametrize("text", brief_examples() or [pytest.param("", marks=pytest.mark.skip)])
-def test_every_brief_example_parses(text: str) -> None:
-    document = parse(text)
-    assert document.statements
+
+@pytest.mark.parametrize("text", language_examples())
+def test_every_language_example_parses_statement_by_statement(text: str) -> None:
+    from transport.source import Source
+
+    source = Source(text)
+    statements = parse(source).statements
+    # as many statements as lines that start one (a keyword, a name or `{` in column 1)
+    starts = [line for line in text.splitlines()
+              if line[:1].isalpha() or line[:1] == "{"]
+    assert len(statements) == len(starts)
+    for statement, line in zip(statements, starts, strict=True):
+        assert source.line_text(statement.span.line) == line  # each where it is written
+        keyword = KEYWORDS.get(type(statement).__name__)
+        if keyword is not None:
+            assert line.split()[0] == keyword
+        elif type(statement).__name__ == "AssumptionDecl":
+            assert line.split()[0] in ("shared", "differs", "partial")
+        else:
+            assert type(statement).__name__ == "EdgeChain"
+            assert any(arrow in line for arrow in ("->", "<-"))
+
+
+def test_the_examples_use_every_kind_of_statement() -> None:
+    kinds = {type(s).__name__ for text in language_examples() for s in parse(text).statements}
+    assert kinds >= set(KEYWORDS) - {"Version"} | {"EdgeChain", "AssumptionDecl"}
 
 
 def test_edge_forms_expand_as_dagitty_does() -> None:

@@ -10,8 +10,9 @@ from transport.check.diagnostics import warning
 from transport.check.rules_assumptions import declarations
 from transport.check.rules_query import roles
 from transport.errors import Diagnostic
-from transport.graph.algorithms import ancestors_without_incoming, descendants
-from transport.study import Mechanism, VariableMechanism, confounder
+from transport.graph.algorithms import descendants
+from transport.graph.mechanisms import relevant_mechanisms
+from transport.study import VariableMechanism
 
 
 def query_names(ctx: Context) -> tuple[str, str] | None:
@@ -23,19 +24,6 @@ def query_names(ctx: Context) -> tuple[str, str] | None:
     if len(treatments) == 1 and len(outcomes) == 1:
         return treatments[0].name.text, outcomes[0].name.text
     return None
-
-
-def relevant_mechanisms(
-    directed: set[tuple[str, str]], bidirected: set[tuple[str, str]], treatment: str, outcome: str
-) -> list[Mechanism]:
-    """Mechanisms that P*(outcome | do(treatment)) depends on: every ancestor of the outcome
-    once the treatment's incoming edges are cut, and the confounders that touch them."""
-    ancestors = ancestors_without_incoming(directed, outcome, treatment) - {treatment}
-    found: list[Mechanism] = [VariableMechanism(v) for v in sorted(ancestors)]
-    for a, b in sorted(bidirected):
-        if (a in ancestors) or (b in ancestors):
-            found.append(confounder(a, b))
-    return found
 
 
 def check_coverage(ctx: Context) -> Iterator[Diagnostic]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import PurePath
 
 from transport.check.context import Context
 from transport.check.diagnostics import error
 from transport.check.rules_assumptions import unknown_population
 from transport.check.rules_graph import unknown_variable
 from transport.errors import Diagnostic
+from transport.study import DATA_READERS
 from transport.syntax import ast
 
 _CLAUSE_NAMES = {
@@ -41,6 +43,15 @@ def check_data(ctx: Context) -> Iterator[Diagnostic]:
             yield unknown_population(decl.population, ctx)
         if not decl.path.value.strip():
             yield error("E067", "the data path is empty", decl.path.span)
+        elif PurePath(decl.path.value).suffix.lower() not in DATA_READERS:
+            suffix = PurePath(decl.path.value).suffix
+            yield error(
+                "E068",
+                f"a data file is .csv, .tsv or .parquet, not {suffix or 'a file without a suffix'}",
+                decl.path.span,
+                "export the sheet as CSV (in a spreadsheet: Save As, CSV)"
+                if suffix.lower() in (".xlsx", ".xls", ".ods") else None,
+            )
         seen: set[type] = set()
         designs = [c for c in decl.clauses
                    if isinstance(c, ast.ExperimentClause | ast.ObservationalClause)]

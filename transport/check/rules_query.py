@@ -10,7 +10,7 @@ from transport.check.rules_assumptions import unknown_population
 from transport.check.rules_declarations import level_text
 from transport.check.rules_graph import unknown_variable
 from transport.errors import Diagnostic, did_you_mean
-from transport.study import SCALES
+from transport.study import SCALES, VAR_KINDS
 from transport.syntax import ast
 
 SAMPLERS = ("pymc", "nutpie")
@@ -109,7 +109,9 @@ def _query_clauses(query: ast.QueryDecl, ctx: Context) -> Iterator[Diagnostic]:
             )
     contrast = next((c for c in query.clauses if isinstance(c, ast.ContrastClause)), None)
     treatment = ctx.variables.get(query.treatment.text)
-    if treatment is None or treatment.type.kind.text == "latent":
+    if treatment is None or treatment.type.kind.text not in VAR_KINDS:
+        return  # an unknown type has its own error (E031); saying more repeats it
+    if treatment.type.kind.text == "latent":
         return
     kind = treatment.type.kind.text
     if contrast is None:

@@ -52,8 +52,22 @@ def bind_columns(spec: DataSpec, available: Sequence[str], where: str) -> dict[s
             problems.append(f"column '{column}' would hold both '{used[column]}' and '{variable}'")
         used[column] = variable
     if problems:
+        delimiter = _other_delimiter(columns)
+        if delimiter is not None:  # one problem, not one per variable: the file is misread
+            problems = [f"the file seems to separate its columns with '{delimiter}' (its "
+                        f"header reads as one column: {_shown(columns)}); save it with commas "
+                        "between columns, or tabs as a .tsv file"]
         raise DataError("\n".join(f"{where}: {p}" for p in problems))
     return bound
+
+
+def _other_delimiter(columns: Sequence[str]) -> str | None:
+    """';' or '|' when a comma-separated reading found one column whose name holds it."""
+    if len(columns) == 1:
+        for delimiter in (";", "|", "\t"):
+            if delimiter in columns[0]:
+                return "tab" if delimiter == "\t" else delimiter
+    return None
 
 
 def _shown(columns: Sequence[str], limit: int = 12) -> str:

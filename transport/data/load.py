@@ -14,9 +14,9 @@ from transport.data.design_columns import NO_DESIGN, DesignColumns, split_design
 from transport.data.recode import apply_recodes
 from transport.data.validate import code_column
 from transport.errors import DataError
-from transport.study import DataSpec, Study
+from transport.study import DATA_READERS, DataSpec, Study
 
-_READERS = {".csv": "csv", ".tsv": "tsv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet"}
+_READERS = DATA_READERS
 
 
 @dataclass(frozen=True)
@@ -120,4 +120,16 @@ def load_study_data(study: Study, drop_missing: bool = False) -> tuple[LoadedDat
     if absent:
         listed = "\n".join(f"  {p}" for p in absent)
         raise DataError(f"data files not found (paths are relative to the .tdag file):\n{listed}")
-    return tuple(load_data(spec, study, drop_missing) for spec in study.data)
+    return tuple(_load_cited(spec, study, drop_missing) for spec in study.data)
+
+
+def _load_cited(spec: DataSpec, study: Study, drop_missing: bool) -> LoadedData:
+    """`load_data`, its errors prefixed with the `.tdag` line of the data statement."""
+    try:
+        return load_data(spec, study, drop_missing)
+    except DataError as error:
+        if error.span is not None or spec.span is None:
+            raise
+        shown = study.path.name if study.path is not None else "<input>"
+        raise DataError(f"{shown}:{spec.span.line}: data {spec.population}: {error}",
+                        spec.span) from None

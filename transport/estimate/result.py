@@ -40,11 +40,11 @@ class EstimateResult:
     effect_draws: object = field(default=None, compare=False, repr=False)
     source_draws: dict = field(default_factory=dict, compare=False, repr=False)
 
-    def _repr_html_(self) -> str:
-        """The result as HTML in a notebook."""
-        from transport.report.notebook import estimate_html
+    def _repr_html_(self) -> str | None:
+        """The result as HTML in a notebook (drawn by the report stage's registered renderer)."""
+        from transport.display import html_of
 
-        return estimate_html(self)
+        return html_of("estimate", self)
 
     def basis(self) -> dict:
         """Whose rows carry the estimate, in one place for every renderer: the word

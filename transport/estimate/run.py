@@ -80,7 +80,7 @@ def _source_effects(study, loaded, draws, rng) -> tuple[dict, dict]:
 
 
 def _checks(study, loaded, draws, rng) -> tuple[AssumptionCheck, ...]:
-    from transport.api import identify
+    from transport.identification.from_study import identify_study as identify
 
     found = []
     for row in study.assumptions:
@@ -137,7 +137,7 @@ def _refusal(identification) -> NotEstimable:
 
 
 def _relevant_variables(study: Study) -> list[str]:
-    from transport.check.rules_coverage import relevant_mechanisms
+    from transport.graph.mechanisms import relevant_mechanisms
 
     query = study.query
     return [
@@ -317,7 +317,7 @@ def estimate_study(
     transportable or a `partial` (or edge-level `shared`) statement gives it something to
     borrow; otherwise a refusal with the reason. `identification` is the study's own
     identification result when the caller already has it (it is computed otherwise)."""
-    from transport.api import identify
+    from transport.identification.from_study import identify_study as identify
 
     seed = _seed(study, seed)
     draws = draws or study.fit.chains * study.fit.draws

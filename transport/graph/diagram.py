@@ -8,10 +8,12 @@ differ, the diagram makes that latent cause explicit so the selection node can p
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from transport.study import ConfounderMechanism, SharingStatus, Study, VariableMechanism
+
+if TYPE_CHECKING:  # networkx only when a caller asks for a networkx graph
+    import networkx as nx
 
 
 @dataclass(frozen=True, order=True)
@@ -61,6 +63,8 @@ class CausalGraph:
 
     def to_networkx(self) -> nx.DiGraph:
         """A new DiGraph: directed edges only, `latent` flag on nodes."""
+        import networkx as nx
+
         graph = nx.DiGraph()
         for name in self.observed:
             graph.add_node(name, latent=False)

@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from transport.errors import ProblemError
+
 from .expr import Expr, prob, terms, to_json, to_latex, to_text
-from .graph import Diagram, SelectionNode, land_selection, names, project_admg
+from .graph import Diagram, SelectionNode, land_selection, latent_origins, names, project_admg
 from .id_alg import NotIdentifiable, identify_effect
 from .partial import search_projections
 from .problem import TransportProblem
@@ -54,6 +56,12 @@ class Identification:
     outcome: tuple[str, ...]
     target: str
 
+    def _repr_html_(self) -> str | None:
+        """The answer as HTML in a notebook (drawn by the report stage's registered renderer)."""
+        from transport.display import html_of
+
+        return html_of("identification", self)
+
     @property
     def transportable(self) -> bool:
         """True iff status is "transportable"."""
@@ -92,7 +100,8 @@ def build_diagram(problem: TransportProblem) -> Diagram:
                  for src in problem.sources}
     base, landing = project_admg(tuple(problem.nodes), tuple(problem.directed),
                                  tuple(problem.bidirected), frozenset(problem.latent))
-    return base.with_selection(land_selection(selection, landing))
+    return base.with_selection(land_selection(selection, landing),
+                               latent_origins(selection, landing))
 
 
 def build_sources(problem: TransportProblem, diagram: Diagram) -> list[Source]:
@@ -102,9 +111,10 @@ def build_sources(problem: TransportProblem, diagram: Diagram) -> list[Source]:
     out = []
     for ds in problem.datasets:
         if ds.population not in known:
-            raise ValueError(f"dataset from unknown population {ds.population!r}")
+            raise ProblemError(f"dataset from unknown population {ds.population!r}")
         if not ds.experiment <= diagram.nodes:
-            raise ValueError(f"experiment on unobserved or unknown variables {set(ds.experiment)}")
+            unknown = ", ".join(sorted(ds.experiment - diagram.nodes))
+            raise ProblemError(f"experiment on unobserved or unknown variables: {unknown}")
         out.append(Source(ds.population, frozenset(ds.experiment),
                           frozenset(ds.measured) & diagram.nodes))
     out.sort(key=lambda s: (rank[s.population], len(s.experiment)))
@@ -115,13 +125,13 @@ def _validate(problem: TransportProblem) -> None:
     observed = set(problem.nodes) - set(problem.latent)
     for v in (*problem.treatment, *problem.outcome):
         if v not in observed:
-            raise ValueError(f"query variable {v!r} is not an observed variable")
+            raise ProblemError(f"query variable {v!r} is not an observed variable")
     if not problem.outcome:
-        raise ValueError("the query needs an outcome")
+        raise ProblemError("the query needs an outcome")
     if set(problem.treatment) & set(problem.outcome):
-        raise ValueError("treatment and outcome overlap")
+        raise ProblemError("treatment and outcome overlap")
     if problem.target in problem.sources:
-        raise ValueError("the target population is also listed as a source")
+        raise ProblemError("the target population is also listed as a source")
 
 
 def decide(problem: TransportProblem) -> _Verdict:

@@ -12,10 +12,14 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Hashable, Mapping
+from typing import TYPE_CHECKING
 
-import pandas as pd
+from transport.errors import ProblemError
 
 from .expr import Expr, One, Prob, Product, Quotient, Sum, free_vars
+
+if TYPE_CHECKING:  # pandas only for the annotations: `transport identify` never loads it
+    import pandas as pd
 
 TableKey = tuple[str, frozenset[str]]
 
@@ -136,7 +140,7 @@ def tables_from_counts(counts: Mapping[TableKey, pd.DataFrame],
     for key, df in counts.items():
         total = float(df[column].sum())
         if total <= 0:
-            raise ValueError(f"table {key} has no observations")
+            raise ProblemError(f"table {key} has no observations")
         new = df.drop(columns=[column]).copy()
         new["p"] = df[column].astype(float) / total
         out[key] = new

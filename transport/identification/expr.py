@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Union
 
+from transport.errors import ProblemError
+
 Expr = Union["One", "Prob", "Sum", "Product", "Quotient"]
 
 
@@ -377,7 +379,7 @@ def from_json(tree: dict[str, Any]) -> Expr:
         return product(from_json(f) for f in tree["factors"])
     if kind == "quotient":
         return quotient(from_json(tree["numerator"]), from_json(tree["denominator"]))
-    raise ValueError(f"unknown expression node {kind!r}")
+    raise ProblemError(f"unknown expression node {kind!r}")
 
 
 def leaves(e: Any) -> list[Any]:

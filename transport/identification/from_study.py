@@ -3,7 +3,10 @@ each data statement measures (known from the `.tdag` file alone, before any data
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from transport.graph.diagram import LatentCause, SelectionDiagram, selection_diagram
+from transport.identification.api import Identification, identify
 from transport.identification.problem import Dataset, TransportProblem
 from transport.study import Study
 
@@ -47,3 +50,32 @@ def problem_from_study(study: Study, diagram: SelectionDiagram | None = None) ->
         treatment=(study.query.treatment,),
         outcome=(study.query.outcome,),
     )
+
+
+def identify_study(study: Study) -> Identification:
+    """Is the study's target effect transportable from what its data statements provide?
+    The identification stage's own entry point for a checked study (the estimate and report
+    stages call this, never the API above them).
+
+    The problem names a `<->` pair's explicit common cause `U[a,b]`, which is not `.tdag`
+    syntax: a suggestion to share it says `a <-> b` (as `shared a <-> b` is written), and
+    the witness and derivation call it the common cause behind `a <-> b`."""
+    diagram = selection_diagram(study)
+    answer = identify(problem_from_study(study, diagram))
+    causes = diagram.latent_causes()
+    if not causes:
+        return answer
+    arcs = {latent_cause_name(c): f"{c.first} <-> {c.second}" for c in causes}
+
+    def prose(text: str) -> str:
+        for label, arc in arcs.items():
+            text = text.replace(label, f"common cause behind {arc}")
+        return text
+
+    suggestions = tuple(
+        replace(s, variables=tuple(arcs.get(v, v) for v in s.variables))
+        for s in answer.suggestions
+    )
+    return replace(answer, suggestions=suggestions,
+                   witness=prose(answer.witness) if answer.witness else answer.witness,
+                   trace=tuple(prose(step) for step in answer.trace))

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
 
+from transport.errors import ProblemError
+
 Node = str
 
 
@@ -43,6 +45,10 @@ class Diagram:
     _order: tuple[Node, ...] = field(default=(), repr=False)
     _rank: dict[Node, int] = field(default_factory=dict, repr=False)
     _cache: dict[tuple, object] = field(default_factory=dict, repr=False)
+    # For a selection node whose targets were latent: observed node -> the latent targets
+    # that landed on it (see land_selection), so a witness blames the right mechanism.
+    origins: dict[SelectionNode, dict[Node, frozenset[Node]]] = field(default_factory=dict,
+                                                                      repr=False)
 
     def __post_init__(self) -> None:
         if self._order:
@@ -99,15 +105,6 @@ class Diagram:
     def children(self, v: Node) -> frozenset[Node]:
         """Observed children of v."""
         return self._children[v]
-
-    def selected_by(self, nodes: frozenset[Node]) -> dict[SelectionNode, frozenset[Node]]:
-        """For each selection node pointing into `nodes`, the nodes of `nodes` it points at."""
-        out = {}
-        for s, targets in self.selection.items():
-            hit = targets & nodes
-            if hit:
-                out[s] = hit
-        return out
 
     def ancestors(self, nodes: frozenset[Node],
                   within: frozenset[Node] | None = None) -> frozenset[Node]:
@@ -194,19 +191,23 @@ class Diagram:
         return result
 
     # ----- derived diagrams ---------------------------------------------------------------
-    def with_selection(self, selection: dict[SelectionNode, frozenset[Node]]) -> Diagram:
-        """The same ADMG with a different set of selection nodes (sharing the memo tables)."""
+    def with_selection(self, selection: dict[SelectionNode, frozenset[Node]],
+                       origins: dict[SelectionNode, dict[Node, frozenset[Node]]] | None = None
+                       ) -> Diagram:
+        """The same ADMG with a different set of selection nodes (sharing the memo tables);
+        `origins` as in `latent_origins`, else those of this diagram."""
         if len(self._cache) > 200_000:
             self._cache.clear()
         return Diagram(self.nodes, self.parents, self.siblings, dict(selection),
-                       self._children, self._order, self._rank, self._cache)
+                       self._children, self._order, self._rank, self._cache,
+                       self.origins if origins is None else origins)
 
     def induced(self, keep: frozenset[Node]) -> Diagram:
         """The induced subdiagram G[keep] (selection nodes keep their targets inside keep)."""
         parents = {v: self.parents[v] & keep for v in keep}
         siblings = {v: self.siblings[v] & keep for v in keep}
         selection = {s: t & keep for s, t in self.selection.items() if t & keep}
-        return Diagram(frozenset(keep), parents, siblings, selection)
+        return Diagram(frozenset(keep), parents, siblings, selection, origins=self.origins)
 
     def project(self, keep: frozenset[Node]) -> Diagram:
         """Latent projection onto `keep`: the other observed nodes become unobserved."""
@@ -216,7 +217,7 @@ class Diagram:
 def _require(nodes: frozenset[Node], *names: Node) -> None:
     for n in names:
         if n not in nodes:
-            raise ValueError(f"unknown variable {n!r}")
+            raise ProblemError(f"unknown variable {n!r}")
 
 
 def _topological_order(nodes: frozenset[Node], parents: dict[Node, frozenset[Node]]) -> tuple:
@@ -236,7 +237,7 @@ def _topological_order(nodes: frozenset[Node], parents: dict[Node, frozenset[Nod
                 ready.append(c)
         ready.sort()
     if len(order) != len(nodes):
-        raise ValueError("the causal graph has a directed cycle")
+        raise ProblemError("the causal graph has a directed cycle")
     return tuple(order)
 
 
@@ -276,10 +277,30 @@ def land_selection(selection: dict[SelectionNode, set[Node] | frozenset[Node]],
         hit: set[Node] = set()
         for t in targets:
             if t not in landing:
-                raise ValueError(f"selection of {s} mentions unknown variable {t!r}")
+                raise ProblemError(f"selection of {s} mentions unknown variable {t!r}")
             hit |= landing[t]
         if hit:
             out[s] = frozenset(hit)
+    return out
+
+
+def latent_origins(selection: dict[SelectionNode, set[Node] | frozenset[Node]],
+                   landing: dict[Node, frozenset[Node]]
+                   ) -> dict[SelectionNode, dict[Node, frozenset[Node]]]:
+    """For each selection node, each observed node a latent target landed on, with those
+    latent targets, and the node itself when it is a target too."""
+    out: dict[SelectionNode, dict[Node, frozenset[Node]]] = {}
+    for s, targets in selection.items():
+        found: dict[Node, set[Node]] = {}
+        for t in targets:
+            if landing.get(t, frozenset({t})) != frozenset({t}):
+                for n in landing[t]:
+                    found.setdefault(n, set()).add(t)
+        for n in found:
+            if n in targets:
+                found[n].add(n)
+        if found:
+            out[s] = {n: frozenset(ts) for n, ts in found.items()}
     return out
 
 
@@ -295,7 +316,7 @@ def project_admg(nodes: tuple[Node, ...], directed: tuple[tuple[Node, Node], ...
     children: dict[Node, set[Node]] = {v: set() for v in all_nodes}
     for a, b in directed:
         if a not in children or b not in children:
-            raise ValueError(f"edge {a} -> {b} mentions an unknown variable")
+            raise ProblemError(f"edge {a} -> {b} mentions an unknown variable")
         children[a].add(b)
     # Acyclicity of the full graph (including latents).
     _topological_order(frozenset(all_nodes), _parents_from_children(children))
@@ -323,7 +344,7 @@ def project_admg(nodes: tuple[Node, ...], directed: tuple[tuple[Node, Node], ...
         out_bidirected.extend(combinations(group, 2))
     for a, b in bidirected:
         if a not in children or b not in children:
-            raise ValueError(f"edge {a} <-> {b} mentions an unknown variable")
+            raise ProblemError(f"edge {a} <-> {b} mentions an unknown variable")
         group = sorted(landing[a] | landing[b])
         out_bidirected.extend(combinations(group, 2))
     return Diagram.build(observed, out_directed, out_bidirected), landing

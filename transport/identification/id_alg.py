@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from transport.errors import ProblemError, TransportError
+
 from .expr import Expr, conditional, marginal, prob, product, quotient, summation
 from .graph import Diagram, m_separated, names
 
@@ -36,7 +38,7 @@ class Hedge:
                 "those of F'")
 
 
-class NotIdentifiable(Exception):  # noqa: N818 - reads as a result, not an error condition
+class NotIdentifiable(TransportError):  # noqa: N818 - reads as a result, not an error condition
     """The query is not identifiable; `hedge` is the witness."""
 
     def __init__(self, hedge: Hedge) -> None:
@@ -165,7 +167,7 @@ def identify_effect(d: Diagram, y: Iterable[str], x: Iterable[str], population: 
     z = frozenset(experiment)
     y_set, x_set = frozenset(y), frozenset(x) - z
     if y_set & (x_set | z):
-        raise ValueError("outcome and treatment overlap")
+        raise ProblemError("outcome and treatment overlap")
     v = d.nodes - z
     base = prob(population, v, do=z)
     return run_id(d, y_set, x_set, base, v, trace)

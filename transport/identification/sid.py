@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from transport.errors import TransportError
+
 from .expr import Expr, prob
 from .graph import Diagram, SelectionNode, m_separated, names
 from .id_alg import Hedge, run_id
 
 
-class NotTransportable(Exception):  # noqa: N818 - reads as a result, not an error condition
+class NotTransportable(TransportError):  # noqa: N818 - reads as a result, not an error condition
     """sID failed; `hedge` and `selection` (the selection nodes involved) form the s-hedge."""
 
     def __init__(self, hedge: Hedge, selection: tuple[SelectionNode, ...]) -> None:

@@ -50,6 +50,9 @@ class Obstacle:
     nodes: frozenset[str]
     hedge: Hedge | None = None
     selection: SelectionNode | None = None
+    # (observed node, the latent targets of the selection node that landed on it, and the
+    # node itself if it is a target too); empty when no latent target is involved
+    latent: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def sentence(self) -> str:
         """A plain-language explanation naming the mechanisms."""
@@ -58,10 +61,31 @@ class Obstacle:
                     f"information about their natural mechanisms")
         if self.kind == "selection":
             return (f"the selection node {self.selection} points at {names(self.nodes)}: "
-                    f"{self.source.population}'s mechanism for {names(self.nodes)} may differ "
-                    f"from the target's")
+                    + " and ".join(self._blamed()))
         assert self.hedge is not None
         return f"from {self.source.label()} it is not identifiable ({self.hedge.describe()})"
+
+
+    def _blamed(self) -> list[str]:
+        """What may differ: the nodes' own mechanisms, and the unmeasured causes whose
+        difference reaches them (a node the user declared shared is blamed only for what
+        it is really selected for)."""
+        population = self.source.population
+        landed = dict(self.latent)
+        causes: dict[str, set[str]] = {}
+        for node, origins in self.latent:
+            for t in origins:
+                if t != node:
+                    causes.setdefault(t, set()).add(node)
+        own = frozenset(n for n in self.nodes if n not in landed or n in landed[n])
+        out = []
+        if own:
+            out.append(f"{population}'s mechanism for {names(own)} may differ from the "
+                       "target's")
+        for t in sorted(causes):
+            out.append(f"{population} may differ from the target in the unmeasured {t}, "
+                       f"which causes {names(causes[t])}")
+        return out
 
 
 @dataclass(frozen=True)
@@ -80,11 +104,6 @@ class EngineResult:
     failures: tuple[DistrictFailure, ...] = ()
     unavailable: tuple[frozenset[str], ...] = ()
     trace: list[str] = field(default_factory=list)
-
-    @property
-    def provable_failure(self) -> bool:
-        """True when some district fails under full observation (non-transportability)."""
-        return bool(self.failures)
 
 
 # ----- step 1: districts of the query ---------------------------------------------------------
@@ -111,7 +130,11 @@ def selection_obstacle(d: Diagram, district: frozenset[str], source: Source, tar
     rest = d.nodes - district
     if m_separated(d, {s}, district, rest, cut_incoming=rest):
         return None
-    return Obstacle(source, "selection", d.selection[s] & district, selection=s)
+    hit = d.selection[s] & district
+    landed = d.origins.get(s, {})
+    return Obstacle(source, "selection", hit, selection=s,
+                    latent=tuple(sorted((n, tuple(sorted(landed[n]))) for n in hit
+                                        if n in landed)))
 
 
 def invariance_sentence(d: Diagram, district: frozenset[str], source: Source) -> str:

@@ -10,6 +10,25 @@ def _interval(values) -> str:
     return f"[{low:+.3f}, {high:+.3f}]"
 
 
+def _basis_lines(data: dict) -> list[str]:
+    """Whose rows carry the estimate and which claims it rests on, checked or not."""
+    basis = data.get("basis") or {}
+    if not basis:
+        return []
+    lines = [f"  carried by: {basis['carried_by']}"]
+    claims = []
+    for item in data.get("borrowing") or []:
+        if item["checked_by_target_rows"]:
+            how = f"checked by {data['query']['population']} rows, borrowing weight " \
+                  f"{item['weight']:.2f}"
+        else:
+            how = f"no {data['query']['population']} rows can check it"
+        claims.append(f"{item['statement']} ({how})")
+    if claims:
+        lines.append("  rests on: " + "; ".join(claims))
+    return lines
+
+
 def estimate_text(result: EstimateResult) -> str:
     data = result.to_json()
     query = data["query"]
@@ -23,6 +42,7 @@ def estimate_text(result: EstimateResult) -> str:
         f"  method: {data['method']}",
         f"  identified by: {data['estimand']}",
     ]
+    lines += _basis_lines(data)
     if data.get("decision"):
         rule = data["decision"]
         verdict = "met" if rule["holds"] else "not met"
@@ -111,6 +131,9 @@ def estimate_text(result: EstimateResult) -> str:
         elif curve["scale_at_flip"] is None:
             lines.append(f"  the 95% interval excludes 0 at every shift scale tried "
                          f"(up to {curve['scales'][-1]})")
+        elif curve["scale_at_flip"] == 0:
+            lines.append("  the 95% interval already includes 0 with no shift of the shared "
+                         "mechanisms")
         else:
             lines.append(f"  the 95% interval first includes 0 at shift scale "
                          f"{curve['scale_at_flip']} ({curve['units']})")

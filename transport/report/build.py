@@ -20,6 +20,7 @@ from transport.report.diagram_model import diagram_model
 from transport.report.figures import FIGURE_FILES, draw_figures
 from transport.report.html_page import render_html
 from transport.report.markdown_page import render_markdown
+from transport.study import Study
 
 REPORT_FILES = ("report.html", "report.md", "report.json")
 
@@ -90,29 +91,31 @@ def _write(path: Path, text: str) -> None:
     write_atomic(path, text)
 
 
-def write_report(study_path: str | Path, out_dir: str | Path, *, force: bool = False,
+def write_report(study: Study, out_dir: str | Path, *, force: bool = False,
                  quiet: bool = False, seed: int | None = None, command_line: str | None = None,
-                 renderer: str = "auto") -> ReportPaths:
-    """Build and write the report of the study in `study_path` into `out_dir`.
+                 renderer: str = "auto", identification: Any = None,
+                 result: Any = None) -> ReportPaths:
+    """Build and write the report of a checked study into `out_dir`.
 
     Works at every stage: with missing data files it reports everything that needs no data
-    and names the missing files; when estimation refuses it says why. Raises TdagError when
-    the study has errors and UsageError when an output file exists and `force` is off.
-    `renderer` is "auto" (Graphviz if installed), "graphviz" or "python".
+    and names the missing files; when estimation refuses it says why. `identification` and
+    `result` (an EstimateResult) are reused when given, so a study estimated once in a
+    notebook is reported without estimating again. Raises UsageError when an output file
+    exists and `force` is off. `renderer` is "auto" (Graphviz if installed), "graphviz" or
+    "python".
     """
-    from transport.api import load
-
     folder = Path(out_dir)
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{folder} is a file, not a folder")
     fixed = [folder / name for name in REPORT_FILES]
     _refuse_existing(fixed, force)
     say = _progress(quiet)
-    study = load(study_path)
     if command_line is None:
-        command_line = (f"python: transport.report.write_report({str(study_path)!r}, "
-                        f"{str(out_dir)!r}, seed={seed!r})")
-    content = build_content(study, seed=seed, command_line=command_line, progress=say)
+        named = str(study.path) if study.path is not None else "<study>"
+        command_line = (f"python: transport.write_report({named!r}, {str(out_dir)!r}, "
+                        f"seed={seed!r})")
+    content = build_content(study, seed=seed, command_line=command_line, progress=say,
+                            identification=identification, result=result)
     say("drawing the figures")
     figures = draw_figures(study, content, renderer)
     data = content.data

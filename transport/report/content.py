@@ -176,12 +176,12 @@ def reproducibility_section(study: Study, seed: int, command_line: str | None,
                             renderer: str, data: list[dict[str, Any]]) -> dict[str, Any]:
     """What someone needs to rebuild this report: versions, digests (taken from the study
     section's data rows), seed, command line."""
-    import transport
+    from transport.version import __version__
 
     files = [{"path": item["path"], "sha256": item["sha256"]} for item in data]
     return {
         "toolkit": "transport",
-        "toolkit_version": transport.__version__,
+        "toolkit_version": __version__,
         "python": platform.python_version(),
         "tdag": {"path": study.path.name if study.path else None,
                  "sha256": sha256_of(study.path) if study.path else None},
@@ -201,14 +201,25 @@ def effective_seed(study: Study, seed: int | None) -> int:
 
 def build_content(study: Study, *, seed: int | None = None, command_line: str | None = None,
                   renderer: str = "python",
-                  progress: Callable[[str], None] = lambda _: None) -> ReportContent:
-    """Every section of the report as data (figures are drawn separately from the result)."""
-    from transport.api import identify
+                  progress: Callable[[str], None] = lambda _: None,
+                  identification: Any = None, result: Any = None) -> ReportContent:
+    """Every section of the report as data (figures are drawn separately from the result).
 
-    progress("identifying the effect")
-    identification = identify(study)
-    used_seed = effective_seed(study, seed)
-    estimation, result = estimation_section(study, used_seed, progress, identification)
+    `identification` and `result` are the study's Identification and EstimateResult when
+    the caller already has them (a notebook user who estimated once); they are computed
+    otherwise. A given result is reported as it is, with the seed it was drawn with."""
+    from transport.identification.from_study import identify_study
+
+    if identification is None:
+        progress("identifying the effect")
+        identification = identify_study(study)
+    if result is not None:
+        used_seed = result.seed
+        estimation = {"status": "estimated", "message": None, "missing_files": [],
+                      "result": result.to_json()}
+    else:
+        used_seed = effective_seed(study, seed)
+        estimation, result = estimation_section(study, used_seed, progress, identification)
     known = {(d["population"], d["path"]): d["rows"] for d in (result.data if result else ())}
     about = study_section(study, known)
     data = {

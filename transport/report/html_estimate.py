@@ -7,8 +7,19 @@ from __future__ import annotations
 from typing import Any
 
 from transport.report.figures import Figures
-from transport.report.markup import Html, badge, interval, join, num, section, table, tag
+from transport.report.markup import (
+    Html,
+    badge,
+    code_spans,
+    interval,
+    join,
+    num,
+    section,
+    table,
+    tag,
+)
 from transport.report.other_estimates import other_rows
+from transport.report.wording import diagnostic_label, plain_number, robustness_sentence
 
 
 def _figure(svg: str | None, caption: str) -> list[Html]:
@@ -111,11 +122,7 @@ def robustness_block(result: dict[str, Any], figures: Figures) -> list[Html]:
     if not curve.get("applies"):
         note = curve.get("note") or "the robustness curve does not apply"
         return [tag("p", note[:1].upper() + note[1:] + ".")]
-    flip = curve.get("scale_at_flip")
-    words = (f"The 95% interval first includes 0 at shift scale {flip:g}."
-             if flip is not None else "The 95% interval excludes 0 at every scale tried "
-             f"(up to {max(curve['scales']):g}).")
-    out = [tag("p", words, f" Units: {curve.get('units', '')}. Criterion: "
+    out = [tag("p", robustness_sentence(curve), f" Units: {curve.get('units', '')}. Criterion: "
                f"{curve.get('criterion', '')}.")]
     out += _figure(figures.svgs.get("robustness"), "The 95% HDI of the effect as every shared "
                    "mechanism is shifted by random perturbations of growing scale.")
@@ -127,19 +134,10 @@ def robustness_block(result: dict[str, Any], figures: Figures) -> list[Html]:
     return out
 
 
-def _plain_number(value: object) -> str:
-    """4000.0 → "4000"; None → "–"; anything else as written."""
-    if value is None:
-        return "–"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def diagnostics_table(result: dict[str, Any]) -> Html:
     diagnostics = dict(result.get("diagnostics") or {})
     note = diagnostics.pop("note", None)
-    rows = [[key, _plain_number(value)] for key, value in diagnostics.items()]
+    rows = [[diagnostic_label(key), plain_number(value)] for key, value in diagnostics.items()]
     rows += [["draws", str(result.get("draws"))], ["seed", str(result.get("seed"))],
              ["method", result.get("method", "")]]
     prior = result.get("prior") or {}
@@ -164,7 +162,8 @@ def estimates_section(data: dict[str, Any], figures: Figures) -> Html:
                     f"Posterior of the effect in the target ({figures.density_how}).")
     body += [tag("h3", "Decision"), decision_block(result)]
     for warning in result.get("warnings") or []:
-        body.append(tag("div", tag("strong", "Warning: "), warning, cls="notice warn"))
+        body.append(tag("div", tag("strong", "Warning: "), code_spans(warning),
+                        cls="notice warn"))
     body += [tag("h3", "Assumption checks"), checks_table(result),
              tag("h3", "How wrong may the assumptions be?"), *robustness_block(result, figures),
              tag("h3", "Diagnostics"), diagnostics_table(result)]

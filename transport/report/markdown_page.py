@@ -11,6 +11,12 @@ from transport.report.escape import md, md_block, md_code
 from transport.report.figures import FIGURE_FILES, Figures
 from transport.report.markup import interval, num
 from transport.report.other_estimates import other_rows
+from transport.report.wording import (
+    diagnostic_label,
+    md_code_spans,
+    plain_number,
+    robustness_sentence,
+)
 
 
 def md_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
@@ -137,7 +143,7 @@ def _estimates(data: dict[str, Any], figures: Figures) -> list[str]:
                 f"{num(rule['probability'])}).", ""]
     else:
         out += ["No decision rule declared: the 95% interval is the result.", ""]
-    out += [f"> **Warning:** {md(w)}" for w in result.get("warnings") or []]
+    out += [f"> **Warning:** {md_code_spans(w)}" for w in result.get("warnings") or []]
     out += ["", "### Assumption checks", ""]
     checks = result.get("assumption_checks") or []
     out += md_table(["mechanism", "between", "declared", "verdict", "evidence", "note"],
@@ -147,17 +153,20 @@ def _estimates(data: dict[str, Any], figures: Figures) -> list[str]:
     out += ["### How wrong may the assumptions be?", ""]
     curve = result.get("robustness") or {}
     if curve.get("applies"):
-        flip = curve.get("scale_at_flip")
-        out += [f"The 95% interval first includes 0 at shift scale {flip:g}." if flip is not None
-                else "The 95% interval excludes 0 at every scale tried.", ""]
+        out += [robustness_sentence(curve), ""]
         if figures.svgs.get("robustness"):
             out += [f"![Robustness curve]({FIGURE_FILES['robustness']})", ""]
     else:
         out += [md(curve.get("note") or "The robustness curve does not apply."), ""]
-    diagnostics = result.get("diagnostics") or {}
+    diagnostics = dict(result.get("diagnostics") or {})
+    note = diagnostics.pop("note", None)
     out += ["### Diagnostics", ""]
     out += md_table(["diagnostic", "value"],
-                    [[md(k), md("–" if v is None else v)] for k, v in diagnostics.items()])
+                    [[md(diagnostic_label(k)),
+                      plain_number(v) if v is None or isinstance(v, int | float) else md(v)]
+                     for k, v in diagnostics.items()])
+    if note:
+        out += [f"*{md(note)}*", ""]
     return out
 
 

@@ -27,6 +27,15 @@ def tag(name: str, *children: object, cls: str | None = None, **attrs: str) -> H
     return Html(f"<{name}{head}>{''.join(esc(c) for c in children)}</{name}>")
 
 
+def code_spans(text: str) -> Html:
+    """Text whose `backticked` parts (the toolkit's way of quoting `.tdag` in messages) are
+    shown as code, everything escaped; unpaired backticks are left as written."""
+    pieces = str(text).split("`")
+    if len(pieces) % 2 == 0:
+        return esc(text)
+    return Html("".join(tag("code", p) if i % 2 else esc(p) for i, p in enumerate(pieces)))
+
+
 def join(parts: Iterable[object], sep: str = "") -> Html:
     return Html(sep.join(esc(p) for p in parts))
 

@@ -1,12 +1,20 @@
-"""Compact HTML for Jupyter (`_repr_html_`): a study at a glance and an estimate at a
+"""Compact HTML for Jupyter (`_repr_html_`): a study, an identification and an estimate at a
 glance. Scoped CSS, no script, every user string escaped; no figures, so nothing heavy is
-imported when a notebook displays a value."""
+imported when a notebook displays a value. Importing this module registers the three
+renderers with `transport.display`, which the value types ask (they sit below this stage)."""
 
 from __future__ import annotations
 
+from transport.display import register_html
 from transport.report.markup import Html, badge, interval, join, num, table, tag
 from transport.report.style import NOTEBOOK_CSS
 from transport.study import Study
+
+_VERDICT = {
+    "transportable": ("transportable", "yes"),
+    "not_transportable": ("not transportable (proved)", "no"),
+    "not_found": ("no formula found (not a proof that none exists)", "not_found"),
+}
 
 
 def _wrap(*body: object) -> str:
@@ -81,3 +89,40 @@ def estimate_html(result) -> str:
     for warning in data.get("warnings") or []:
         body.append(tag("p", "⚠ ", warning))
     return _wrap(*body)
+
+
+def identification_html(identification) -> str:
+    """An Identification: the verdict, the formula as MathML (with the effect of interest on
+    its left), what it reads, and, when there is no formula, why not and what would help."""
+    from transport.report.content import suggestion_text
+    from transport.report.mathml import estimand_mathml, query_mathml
+
+    data = identification.to_json()
+    query = data["query"]
+    treatment, outcome = ", ".join(query["treatment"]), ", ".join(query["outcome"])
+    words, kind = _VERDICT.get(identification.status, (identification.status, "missing"))
+    body: list[object] = [
+        tag("h4", f"Effect of {treatment} on {outcome} in {query['population']}"),
+        tag("p", tag("strong", "Transportable: "), badge(words, kind)),
+    ]
+    if identification.estimand is not None:
+        lhs = query_mathml(query["population"], outcome, treatment)
+        body.append(tag("div", Html(estimand_mathml(identification.estimand, lhs)),
+                        cls="formula"))
+    if data["uses"]:
+        body.append(table(["population", "design", "reads"], [
+            [tag("code", use["population"]),
+             f"experiment({', '.join(use['experiment'])})" if use["experiment"]
+             else "observational",
+             ", ".join(use["variables"])] for use in data["uses"]], ""))
+    if data["witness"]:
+        body.append(tag("p", tag("strong", "Why not: "), data["witness"]))
+    if data["suggestions"]:
+        body.append(tag("p", tag("strong", "Any one of these would make it transportable:")))
+        body.append(tag("ul", *(tag("li", suggestion_text(s)) for s in data["suggestions"])))
+    return _wrap(*body)
+
+
+register_html("study", study_html)
+register_html("identification", identification_html)
+register_html("estimate", estimate_html)

@@ -182,9 +182,9 @@ def identification_lines(study: Study, identification) -> list[str]:
 
 
 def analysis_plan(study: Study) -> list[str]:
-    from transport.api import identify
+    from transport.identification.from_study import identify_study
 
-    identification = identify(study)
+    identification = identify_study(study)
     fit = study.fit
     seed = str(fit.seed) if fit.seed is not None else "none declared (the toolkit then uses 0)"
     out = ["## Analysis Plan", "", *identification_lines(study, identification),
@@ -239,14 +239,19 @@ def analysis_plan(study: Study) -> list[str]:
     return out
 
 
+#: Comparisons in words: prose reads "greater than", not a symbol Markdown must escape.
+COMPARISON_WORDS = {">": "greater than", ">=": "at least", "<": "less than", "<=": "at most"}
+
+
 def inference_criteria(study: Study) -> list[str]:
     out = ["## Inference Criteria", ""]
     if study.decision is not None:
         rule = study.decision
         out.append(f"Decision rule: {md_code(rule.describe())}. The authors will conclude "
                    f"“{md(rule.label)}” if the posterior probability that the effect is "
-                   f"{md(rule.effect_comparison)} {rule.effect_threshold:g} is "
-                   f"{md(rule.prob_comparison)} {rule.prob_threshold:g}, and will not conclude "
+                   f"{COMPARISON_WORDS[rule.effect_comparison]} {rule.effect_threshold:g} is "
+                   f"{COMPARISON_WORDS[rule.prob_comparison]} {rule.prob_threshold:g}, and will "
+                   "not conclude "
                    "it otherwise.")
     else:
         out.append("No decision rule declared (`decide`): the 95% interval of the effect will "
@@ -262,11 +267,11 @@ def inference_criteria(study: Study) -> list[str]:
 
 def prereg_text(study: Study) -> str:
     """The preregistration in Markdown (deterministic for the same study file)."""
-    import transport
+    from transport.version import __version__
 
     name = study.path.name if study.path else "the study file"
     out = [f"# Preregistration: {md(study.info.title or 'Untitled study')}", "",
-           f"*Written by transport {transport.__version__} from {md(name)}; every "
+           f"*Written by transport {__version__} from {md(name)}; every "
            "assumption below is one the analysis uses, and no other.*", ""]
     out += study_information(study) + hypotheses(study) + design_plan(study)
     out += sampling_plan(study) + variables(study) + analysis_plan(study)

@@ -33,6 +33,54 @@ def _mid_sentence(text: str) -> str:
     return text
 
 
+#: A label reads as a noun phrase inside a sentence ("given age group, ...") when it is
+#: short and not itself a statement. A binary variable's label states when it is 1
+#: ("Chooses the risky programme B"), so it is a statement; such labels are quoted where
+#: they are the subject and replaced by names where they are listed.
+PHRASE_WORDS = 4
+
+
+def _cut(label: str) -> str:
+    for stop in (":", " (", ","):
+        label = label.split(stop)[0]
+    return label.strip()
+
+
+def reads_as_phrase(label: str) -> bool:
+    """Short enough to sit in a list mid-sentence, and no sentence of its own."""
+    words = label.split()
+    return 0 < len(words) <= PHRASE_WORDS and not label.rstrip().endswith((".", "?", "!"))
+
+
+def listed_names(study: Study, names: list[str]) -> list[str]:
+    """Variables as a sentence lists them: all by their short labels when every one reads
+    as a phrase, else all by their names (a mix of the two reads as a typo)."""
+    labels = [_label(study, n) for n in names]
+    if all(reads_as_phrase(label) for label in labels):
+        return [_mid_sentence(label) for label in labels]
+    return list(names)
+
+
+def _label(study: Study, name: str) -> str:
+    """A variable's label cut before its details, else its name; "" for a binary
+    variable's label (a statement, never a phrase)."""
+    try:
+        variable = study.variable(name)
+    except KeyError:
+        return name
+    if variable.label and variable.kind == "binary":
+        return ""
+    return _cut(variable.label or "") or name
+
+
+def populations_phrase(study: Study, source: str, target: str) -> str:
+    """"for SOURCE and for TARGET", by labels when both read as phrases, else by names."""
+    labels = [_cut(population_name(study, source)), _cut(population_name(study, target))]
+    if all(reads_as_phrase(label) for label in labels):
+        return f"for {labels[0]} and for {labels[1]}"
+    return f"for {source} and for {target}"
+
+
 def short_label(study: Study, name: str) -> str:
     """A variable's label up to its first colon, comma or parenthesis, starting lower case (for use
     mid-sentence), else its name."""
@@ -75,12 +123,11 @@ def _subject(study: Study, row: Assumption) -> tuple[str, str]:
     """(condition clause, the thing that is or is not the same)."""
     mechanism = row.mechanism
     if isinstance(mechanism, VariableMechanism):
-        parents = [short_label(study, p) for p in study.parents(mechanism.variable)]
+        parents = listed_names(study, list(study.parents(mechanism.variable)))
         given = f", given {join_words(parents)}, " if parents else " "
         return given, variable_phrase(study, mechanism.variable)
     if isinstance(mechanism, ConfounderMechanism):
-        pair = join_words([short_label(study, mechanism.first),
-                           short_label(study, mechanism.second)])
+        pair = join_words(listed_names(study, [mechanism.first, mechanism.second]))
         return " ", f"the distribution of the unmeasured common cause of {pair}"
     assert isinstance(mechanism, CoefficientMechanism)
     return ", in the parametric model, ", (
@@ -91,9 +138,7 @@ def _subject(study: Study, row: Assumption) -> tuple[str, str]:
 def assumption_sentence(study: Study, row: Assumption) -> str:
     """One plain sentence stating what the file assumes about a mechanism for a source."""
     given, thing = _subject(study, row)
-    source = population_name(study, row.source)
-    target = population_name(study, study.target.name)
-    pair = f"for {source} and for {target}"
+    pair = populations_phrase(study, row.source, study.target.name)
     status = row.sharing.status
     if status == "shared":
         return f"We assume that{given}{thing} is the same {pair}."

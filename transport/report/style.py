@@ -68,6 +68,7 @@ ol.trace li { margin: 2px 0; }
 footer { margin-top: 40px; font-size: 12.5px; color: var(--muted); border-top: 1px solid
   var(--rule); padding-top: 10px; }
 @media print { main { max-width: none; padding: 0 8mm; } nav.toc { display: none; }
+  .math { overflow: visible; font-size: 13px; }
   h2 { break-after: avoid; } figure, table { break-inside: avoid; } }
 """
 
@@ -90,4 +91,5 @@ NOTEBOOK_CSS = """
 .transport-nb .b-undeclared, .transport-nb .b-not_testable,
 .transport-nb .b-missing { background: #eef1f5; color: #424a53; }
 .transport-nb pre { background: #f6f8fa; padding: 6px 8px; white-space: pre-wrap; }
+.transport-nb .formula { overflow-x: auto; max-width: 100%; }
 """

@@ -51,12 +51,12 @@ def _recover(source: Source) -> list[Diagnostic]:
         try:
             parser().parse(padded)
         except UnexpectedInput as error:
-            diagnostics.append(_diagnose(error, source, text[begin:end]))
+            diagnostics.append(_diagnose(error, source, text[begin:end], begin))
     if not diagnostics:  # the chunks parse alone but not together: report the whole-file error
         try:
             parser().parse(text)
         except UnexpectedInput as error:
-            diagnostics.append(_diagnose(error, source, text))
+            diagnostics.append(_diagnose(error, source, text, 0))
     return diagnostics
 
 
@@ -78,7 +78,8 @@ def _describe_expected(expected: set[str]) -> str:
     return ", ".join(names)
 
 
-def _diagnose(error: UnexpectedInput, source: Source, chunk: str) -> Diagnostic:
+def _diagnose(error: UnexpectedInput, source: Source, chunk: str, begin: int) -> Diagnostic:
+    """The diagnostic of one chunk's parse error; `begin` is the chunk's offset in the text."""
     if isinstance(error, UnexpectedCharacters):
         line, column = error.line, error.column
         char = source.line_text(line)[column - 1 : column] or chunk[:1]
@@ -101,7 +102,7 @@ def _diagnose(error: UnexpectedInput, source: Source, chunk: str) -> Diagnostic:
         if chunk.strip():
             line = last
             stripped = chunk.rstrip()
-            end_line, end_column = _end_of(source, stripped, chunk)
+            end_line, end_column = source.position(begin + len(stripped))
             line = end_line
             span = Span(line, end_column, line, end_column + 1)
         else:
@@ -183,10 +184,3 @@ def _is_word_terminal(terminal: str) -> bool:
         return False
     return pattern.type == "str" and pattern.value.replace("_", "a").isalpha()
 
-
-def _end_of(source: Source, stripped: str, chunk: str) -> tuple[int, int]:
-    """Line and column just after the last non-space character of the chunk."""
-    offset = source.text.find(chunk)
-    if offset < 0:
-        return source.line_count, 1
-    return source.position(offset + len(stripped))

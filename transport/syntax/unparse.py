@@ -135,6 +135,42 @@ def cells(statement: ast.Statement) -> list[str]:
 
 _ALIGNED = {ast.PopulationDecl: 3, ast.VariableDecl: 3, ast.DataDecl: 3}
 
+#: The line length `fmt` keeps to where the language lets it break a line: a `columns { }`
+#: block that would pass it gets one binding per line.
+LINE_LENGTH = 100
+
+
+def _columns_block(head: str, bindings: tuple[ast.ColumnBinding, ...],
+                   indent: str = "") -> list[str]:
+    """`head columns {`, one `V = "column"` per indented line, then `}`."""
+    shown = [f"{indent}{_INDENT}{b.variable.text} = {quote(b.column.value)}" for b in bindings]
+    opening = f"{head} columns {{" if head else f"{indent}columns {{"
+    return [opening, *[s + "," for s in shown[:-1]], shown[-1], f"{indent}}}"]
+
+
+def _wrapped(statement: ast.Statement, line: str, parts: list[str] | None = None) -> list[str]:
+    """The line, or, when it is longer than LINE_LENGTH, the statement with its `columns`
+    bindings on lines of their own (a data statement's columns clause moved last: clause
+    order carries no meaning). `parts` are a data statement's aligned cells."""
+    if len(line) <= LINE_LENGTH:
+        return [line]
+    if isinstance(statement, ast.DataDecl) and parts is not None:
+        found = [(i, c) for i, c in enumerate(statement.clauses)
+                 if isinstance(c, ast.ColumnsClause) and c.bindings]
+        if found:
+            index, columns = found[0]
+            head = [p for i, p in enumerate(parts) if i != 3 + index]
+            if len(" ".join(head).rstrip()) + len(" columns {") <= LINE_LENGTH:
+                return _columns_block(" ".join(head).rstrip(), columns.bindings)
+            # still too long: every clause on an indented line of its own
+            lines = [" ".join(p.strip() for p in parts[:3])]
+            lines += [_INDENT + p.strip() for p in head[3:]]
+            return lines + _columns_block("", columns.bindings, _INDENT)
+    if isinstance(statement, ast.CalibrationDecl) and statement.columns:
+        head = line.split(" columns {", 1)[0]
+        return _columns_block(head, statement.columns)
+    return [line]
+
 
 def render(statement: ast.Statement, widths: list[int] | None = None) -> list[str]:
     """The statement's lines in canonical layout."""
@@ -145,11 +181,13 @@ def render(statement: ast.Statement, widths: list[int] | None = None) -> list[st
                 p.ljust(widths[i]) if i < len(widths) and i + 1 < len(parts) else p
                 for i, p in enumerate(parts)
             ]
-        lines = [" ".join(parts)]
-        if isinstance(statement, ast.DataDecl):
+        line = " ".join(parts)
+        if isinstance(statement, ast.DataDecl) and _split_data(statement)[1]:
+            lines = [line]
             for clause in _split_data(statement)[1]:
                 lines.extend(_block_clause(clause))
-        return lines
+            return lines
+        return _wrapped(statement, line, parts)
     if isinstance(statement, ast.Version):
         return [f"tdag {_number(statement.number)}"]
     if isinstance(statement, ast.StudyDecl):
@@ -194,7 +232,7 @@ def render(statement: ast.Statement, widths: list[int] | None = None) -> list[st
                 f"{b.variable.text} = {quote(b.column.value)}" for b in statement.columns
             )
             text += " columns { " + bindings + " }" if bindings else " columns {}"
-        return [text]
+        return _wrapped(statement, text)
     if isinstance(statement, ast.HypothesisDecl):
         return [f"hypothesis {quote(statement.text.value)}"]
     if isinstance(statement, ast.DecisionDecl):
