@@ -385,12 +385,12 @@ def test_import_dagitty_to_stdout_through_a_process(files: dict[str, Path]) -> N
     assert "estimate effect of x on y" in done.stdout
 
 
-def test_import_dagitty_of_a_bad_model_is_a_usage_error(capsys, tmp_path: Path) -> None:
+def test_import_dagitty_of_a_bad_model_is_an_input_error(capsys, tmp_path: Path) -> None:
     path = tmp_path / "bad.dag"
     path.write_text("graph { a -- b }\n", encoding="utf-8")
     code, _, err = call(capsys, "import-dagitty", str(path))
-    assert code == 2
-    assert err.startswith("transport: error:")
+    assert code == 1
+    assert err.startswith("error: only dagitty 'dag' models can be imported, not 'graph'")
 
 
 # --- data files are not needed to check --------------------------------------------------------
