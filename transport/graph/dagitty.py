@@ -131,6 +131,8 @@ def dagitty_to_tdag(text: str, origin: str = "a dagitty model") -> str:
         if node in variables and _NAME.match(wanted) and wanted not in taken:
             names[node] = wanted
             taken.add(wanted)
+            if model.labels.get(node) == wanted:  # the exporter's label for dagitty's display
+                del model.labels[node]
     for node in variables:
         if node not in names:
             names[node] = _tdag_name(node, taken)
@@ -146,13 +148,16 @@ def dagitty_to_tdag(text: str, origin: str = "a dagitty model") -> str:
     if dropped:
         lines.append("# Not imported (a .tdag study has no place for it):")
         lines += [f"#   - {note}" for note in dropped]
-    for node, source in selection.items():
-        heads = [names.get(e.head, e.head) for e in model.edges if e.tail == node]
-        lines.append(f"# The selection node {node} of source {source or '?'} (pointing at "
-                     f"{', '.join(heads)}) is not a variable: state that mechanism as "
-                     "differs or partial.")
-    lines += ["tdag 1", "", 'population llm   source "LLM agents"',
-              'population human target "Human participants"', ""]
+    sources = list(dict.fromkeys(selection.values())) if selection else []
+    for source in sources:
+        pointed = ", ".join(_pointed_at(model, node, names, causes)
+                            for node, owner in selection.items() if owner == source)
+        lines.append(f"# Exported selection nodes of {source} (not variables): {pointed}")
+    lines += ["tdag 1", ""]
+    populations = [p for p in sources if _NAME.match(p) and p not in taken] or ["llm"]
+    width = max(len(p) for p in [*populations, "human"])
+    lines += [f'population {p.ljust(width)} source "LLM agents"' for p in populations]
+    lines += [f'population {"human".ljust(width)} target "Human participants"', ""]
     renamed = [(n, names[n]) for n in variables if names[n] != n]
     if renamed:
         lines += [f"# renamed: {old!r} is {new}" for old, new in renamed]
@@ -181,6 +186,22 @@ def dagitty_to_tdag(text: str, origin: str = "a dagitty model") -> str:
         )
         lines.append("# estimate effect of X on Y in human")
     return "\n".join(lines) + "\n"
+
+
+def _pointed_at(model: DagittyModel, node: str, names: dict[str, str],
+                causes: dict[str, str]) -> str:
+    """What an exported selection node points at, with its status, as `.tdag` text."""
+    status = model.attributes[node].get("tdag_status") or "not shared"
+    heads = []
+    for edge in model.edges:
+        if edge.tail != node:
+            continue
+        if edge.head in causes:
+            ends = [names.get(end, end) for end in causes[edge.head].split(",")]
+            heads.append(" <-> ".join(ends))
+        else:
+            heads.append(names.get(edge.head, edge.head))
+    return f"{' '.join(heads)} ({status})"
 
 
 def _edge_lines(model: DagittyModel, names: dict[str, str], skipped: set[str],

@@ -124,7 +124,8 @@ class _Reader:
         return self.original.count("\n", 0, max(at, 0)) + 1
 
     def fail(self, message: str, at: int | None = None) -> DagittyError:
-        at = min(max((self.pos if at is None else at) + self.shift, 0), len(self.original))
+        end = len(self.original.rstrip())
+        at = min(max((self.pos if at is None else at) + self.shift, 0), end)
         start = self.original.rfind("\n", 0, at) + 1
         line = self.original.count("\n", 0, at) + 1
         return DagittyError(f"dagitty line {line}, column {at - start + 1}: {message}")
