@@ -203,6 +203,14 @@ def cmd_import_dagitty(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import_edsl(args: argparse.Namespace) -> int:
+    from transport.api import import_edsl
+
+    _emit(import_edsl(args.results, split_by=args.split_by, output=args.output,
+                      force=args.force), args)
+    return EXIT_OK
+
+
 def _emit(text: str, args: argparse.Namespace) -> None:
     from transport.files import write_new
 
@@ -312,6 +320,20 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--force", action="store_true", help="replace OUT if it exists")
     imp.add_argument("--format", choices=("text",), default="text")
     imp.set_defaults(run=cmd_import_dagitty)
+
+    edsl = commands.add_parser(
+        "import-edsl", help="propose a .tdag study from an EDSL results file"
+    )
+    edsl.add_argument("results", metavar="RESULTS",
+                      help="an EDSL results export: .csv, .json or .jsonl")
+    edsl.add_argument("--split-by", metavar="COL",
+                      help="one source population per value of this column "
+                      "('model' is model.model); writes one data file per population")
+    edsl.add_argument("-o", "--output", metavar="OUT.tdag",
+                      help="write the study (and any data files beside it) to a new file")
+    edsl.add_argument("--force", action="store_true", help="replace existing files")
+    edsl.add_argument("--format", choices=("text",), default="text")
+    edsl.set_defaults(run=cmd_import_edsl)
     parser.commands = commands.choices
     return parser
 
