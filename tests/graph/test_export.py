@@ -23,12 +23,14 @@ def study():
 def test_json_lists_nodes_edges_and_mechanisms(study) -> None:
     data = json.loads(export_graph(study, "json"))
     kinds = {n["id"]: n["kind"] for n in data["nodes"]}
-    assert kinds["u"] == "latent" and kinds["x"] == "observed"
+    assert kinds["u"] == "latent" and kinds["x"] == "variable"
     assert sum(k == "selection" for k in kinds.values()) == 6
-    assert kinds["U_y_z"] == "latent_cause"
-    edges = {(e["from"], e["to"], e["kind"]) for e in data["edges"]}
+    assert kinds["U_y_z"] == "cause"
+    edges = {(e["tail"], e["head"], e["kind"]) for e in data["edges"]}
     assert ("x", "z", "bidirected") in edges
-    assert ("U_y_z", "y", "directed") in edges and ("S_claude_z", "z", "selection") in edges
+    assert ("U_y_z", "y", "cause") in edges and ("S_claude_z", "z", "selection") in edges
+    sharing = {n["id"]: n["sharing"] for n in data["nodes"] if n["kind"] == "variable"}
+    assert sharing == {"x": "differs", "z": "mixed", "y": "shared"}
     rows = {(m["source"], m["mechanism"]): m["status"] for m in data["mechanisms"]}
     assert rows[("claude", "z")] == "partial" and rows[("gpt", "z")] == "shared"
 

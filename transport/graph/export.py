@@ -222,36 +222,40 @@ def to_dagitty(diagram: SelectionDiagram, study: Study) -> str:
 
 
 def to_data(diagram: SelectionDiagram, study: Study) -> dict:
-    """The diagram as plain data (the `--format json` schema, documented in docs/)."""
+    """The diagram as plain data, in the node and edge vocabulary every JSON output shares
+    (transport/schemas/common.schema.json, docs/report.md): node kinds variable, latent,
+    cause, selection; edges tail -> head of kind directed, bidirected, cause, selection."""
     roles = _roles(study)
     ids = _identifier_map(diagram, set(diagram.graph.nodes))
     kinds = {v.name: v.kind for v in study.variables}
+    sharing = sharing_summary(diagram)
     nodes = [
-        {"id": name, "kind": "latent" if name in diagram.graph.latent else "observed",
+        {"id": name, "kind": "latent" if name in diagram.graph.latent else "variable",
          "type": kinds[name], "role": roles.get(name) if roles.get(name) != "latent" else None,
-         "label": study.variable(name).label}
+         "label": study.variable(name).label, "sharing": sharing[name]}
         for name in diagram.graph.nodes
     ]
     nodes += [
-        {"id": ids[c], "kind": "latent_cause", "type": None, "role": None,
-         "label": f"{c.first} <-> {c.second}"}
+        {"id": ids[c], "kind": "cause", "type": None, "role": None,
+         "label": f"{c.first} <-> {c.second}", "sharing": "target"}
         for c in diagram.latent_causes()
     ]
     nodes += [
         {"id": ids[s], "kind": "selection", "type": None, "role": None, "source": s.source,
-         "status": s.status, "label": f"S {s.source}"}
+         "status": s.status, "label": f"S {s.source}", "sharing": "target"}
         for s in diagram.selection
     ]
-    edges = [{"from": a, "to": b, "kind": "directed"} for a, b in diagram.graph.directed]
+    edges = [{"tail": a, "head": b, "kind": "directed"} for a, b in diagram.graph.directed]
     for a, b, cause in diagram.confounding():
         if cause is not None:
-            edges += [{"from": ids[cause], "to": end, "kind": "directed"} for end in (a, b)]
+            edges += [{"tail": ids[cause], "head": end, "kind": "cause"} for end in (a, b)]
         else:
-            edges.append({"from": a, "to": b, "kind": "bidirected"})
+            edges.append({"tail": a, "head": b, "kind": "bidirected"})
     for s in diagram.selection:
         target = s.points_at
-        edges.append({"from": ids[s], "to": ids[target] if isinstance(target, LatentCause)
-                      else target, "kind": "selection"})
+        edges.append({"tail": ids[s], "head": ids[target] if isinstance(target, LatentCause)
+                      else target, "kind": "selection", "source": s.source,
+                      "status": s.status})
     shown = set(diagram.sources)
     mechanisms = [
         {"source": row.source, "mechanism": row.mechanism.describe(),
@@ -262,6 +266,7 @@ def to_data(diagram: SelectionDiagram, study: Study) -> dict:
         if row.source in shown
     ]
     return {
+        "schema_version": 1,
         "target": diagram.target,
         "sources": list(diagram.sources),
         "nodes": nodes,
@@ -282,7 +287,8 @@ def to_graphml(diagram: SelectionDiagram, study: Study) -> str:
         graph.add_node(node["id"], **{k: str(v) for k, v in node.items()
                                       if k != "id" and v is not None})
     for edge in data["edges"]:
-        graph.add_edge(edge["from"], edge["to"], kind=edge["kind"])
+        graph.add_edge(edge["tail"], edge["head"], **{k: str(v) for k, v in edge.items()
+                                                      if k not in ("tail", "head")})
     buffer = io.BytesIO()
     nx.write_graphml(graph, buffer, encoding="utf-8")
     return buffer.getvalue().decode("utf-8")
