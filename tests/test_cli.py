@@ -401,3 +401,13 @@ def test_check_with_data_files_that_do_not_exist(files: dict[str, Path]) -> None
     done = run("check", str(files["data"]))
     assert done.returncode == 0
     assert "ok: 0 errors, 0 warnings" in done.stdout
+
+
+def test_every_positional_argument_has_help() -> None:
+    from transport.cli import build_parser
+
+    parser = build_parser()
+    missing = [f"{name} {action.dest}" for name, sub in parser.commands.items()
+               for action in sub._actions
+               if not action.option_strings and not action.help]
+    assert missing == []

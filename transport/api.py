@@ -155,3 +155,21 @@ def import_edsl(results: str | Path, split_by: str | None = None,
     for data in pending:
         write_new(folder / data.path, data.frame.to_csv(index=False), force)
     return proposal.to_tdag()
+
+
+def to_dowhy(study: Study, population: str, data=None):
+    """A `dowhy.CausalModel` of the study's effect over `population`'s data (or `data`, a
+    DataFrame with one column per variable): `<->` as explicit latent nodes, the edges into
+    variables that population randomises cut. Needs the `dowhy` extra (docs/dowhy.md)."""
+    from transport.bridges.dowhy import to_dowhy as run
+
+    return run(study, population, data)
+
+
+def dowhy_distribution_change(study: Study, source: str, **options):
+    """DoWhy's GCM attribution of the change in the outcome's distribution between `source`
+    and the target to each mechanism both measure, beside the study's own sharing
+    statements (a DistributionChange); options: outcome, data, level, num_samples, seed."""
+    from transport.bridges.dowhy import distribution_change
+
+    return distribution_change(study, source, **options)
