@@ -97,8 +97,8 @@ data human "human.csv" observational measures(z, x, y)
 
 @requires_dowhy
 def test_our_adjustment_estimate_and_dowhys_agree(tmp_path: Path) -> None:
-    from transport.api import estimate_study
     from transport import to_dowhy
+    from transport.api import estimate_study
 
     study = load(_write_study(tmp_path))
     model = to_dowhy(study, "human")
