@@ -409,12 +409,12 @@ def test_import_dagitty_to_stdout_through_a_process(files: dict[str, Path]) -> N
     assert "estimate effect of x on y" in done.stdout
 
 
-def test_import_dagitty_of_a_bad_model_is_a_usage_error(capsys, tmp_path: Path) -> None:
+def test_import_dagitty_of_a_bad_model_is_an_input_error(capsys, tmp_path: Path) -> None:
     path = tmp_path / "bad.dag"
     path.write_text("graph { a -- b }\n", encoding="utf-8")
     code, _, err = call(capsys, "import-dagitty", str(path))
-    assert code == 2
-    assert err.startswith("transport: error:")
+    assert code == 1
+    assert err.startswith("error: only dagitty 'dag' models can be imported, not 'graph'")
 
 
 # --- data files are not needed to check --------------------------------------------------------
@@ -425,3 +425,13 @@ def test_check_with_data_files_that_do_not_exist(files: dict[str, Path]) -> None
     done = run("check", str(files["data"]))
     assert done.returncode == 0
     assert "ok: 0 errors, 0 warnings" in done.stdout
+
+
+def test_every_positional_argument_has_help() -> None:
+    from transport.cli import build_parser
+
+    parser = build_parser()
+    missing = [f"{name} {action.dest}" for name, sub in parser.commands.items()
+               for action in sub._actions
+               if not action.option_strings and not action.help]
+    assert missing == []

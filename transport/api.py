@@ -162,3 +162,44 @@ def import_dagitty(text: str, origin: str = "a dagitty model") -> str:
     from transport.graph.dagitty import dagitty_to_tdag
 
     return dagitty_to_tdag(text, origin)
+
+
+def import_edsl(results: str | Path, split_by: str | None = None,
+                output: str | Path | None = None, force: bool = False) -> str:
+    """A proposed `.tdag` study for an EDSL results file (see docs/edsl.md). Data files the
+    study needs beside it (one per population with `split_by`, or a CSV for JSON input)
+    are written next to `output`, never over an existing file unless `force`."""
+    from transport.bridges.edsl import propose
+    from transport.files import write_new
+
+    folder = Path(output).parent if output else None
+    proposal = propose(results, split_by=split_by, out_dir=folder)
+    pending = [d for d in proposal.data if d.frame is not None]
+    if pending and folder is None:
+        raise UsageError("this results file needs data files written beside the study "
+                         "(JSON input or --split-by): give -o OUT.tdag")
+    existing = [Path(output)] if output else []
+    for target in existing + [folder / d.path for d in pending]:
+        if target.exists() and not force:
+            raise UsageError(f"{target} already exists; use --force to replace it")
+    for data in pending:
+        write_new(folder / data.path, data.frame.to_csv(index=False), force)
+    return proposal.to_tdag()
+
+
+def to_dowhy(study: Study, population: str, data=None):
+    """A `dowhy.CausalModel` of the study's effect over `population`'s data (or `data`, a
+    DataFrame with one column per variable): `<->` as explicit latent nodes, the edges into
+    variables that population randomises cut. Needs the `dowhy` extra (docs/dowhy.md)."""
+    from transport.bridges.dowhy import to_dowhy as run
+
+    return run(study, population, data)
+
+
+def dowhy_distribution_change(study: Study, source: str, **options):
+    """DoWhy's GCM attribution of the change in the outcome's distribution between `source`
+    and the target to each mechanism both measure, beside the study's own sharing
+    statements (a DistributionChange); options: outcome, data, level, num_samples, seed."""
+    from transport.bridges.dowhy import distribution_change
+
+    return distribution_change(study, source, **options)

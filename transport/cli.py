@@ -215,6 +215,14 @@ def cmd_import_dagitty(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import_edsl(args: argparse.Namespace) -> int:
+    from transport.api import import_edsl
+
+    _emit(import_edsl(args.results, split_by=args.split_by, output=args.output,
+                      force=args.force), args)
+    return EXIT_OK
+
+
 def _emit(text: str, args: argparse.Namespace) -> None:
     from transport.files import write_new
 
@@ -237,12 +245,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     check = commands.add_parser("check", help="report every error and warning in .tdag files")
-    check.add_argument("files", nargs="+", metavar="FILE")
+    check.add_argument("files", nargs="+", metavar="FILE", help="the .tdag files to check")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.set_defaults(run=cmd_check)
 
     fmt = commands.add_parser("fmt", help="rewrite .tdag files in canonical layout")
-    fmt.add_argument("files", nargs="+", metavar="FILE")
+    fmt.add_argument("files", nargs="+", metavar="FILE",
+                     help="the .tdag files to format (rewritten in place)")
     fmt.add_argument("--check", action="store_true",
                      help="report files that would change (exit 1) without writing")
     fmt.add_argument("--diff", action="store_true",
@@ -252,7 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.set_defaults(run=cmd_fmt)
 
     graph = commands.add_parser("graph", help="write the selection diagram")
-    graph.add_argument("file", metavar="FILE")
+    graph.add_argument("file", metavar="FILE", help="the .tdag study to draw")
     graph.add_argument("--format",
                        choices=("dot", "dagitty", "json", "graphml", "mermaid", "svg"),
                        default="dot")
@@ -264,14 +273,15 @@ def build_parser() -> argparse.ArgumentParser:
     ident = commands.add_parser(
         "identify", help="is the target effect transportable? the formula, or why not"
     )
-    ident.add_argument("file", metavar="FILE")
+    ident.add_argument("file", metavar="FILE", help="the .tdag study")
     ident.add_argument("--format", choices=("text", "json", "latex"), default="text")
     ident.set_defaults(run=cmd_identify)
 
     est = commands.add_parser(
         "estimate", help="the posterior of the target effect under the stated assumptions"
     )
-    est.add_argument("file", metavar="FILE")
+    est.add_argument("file", metavar="FILE",
+                     help="the .tdag study (data paths are relative to it)")
     est.add_argument("--format", choices=("text", "json"), default="text")
     est.add_argument("--seed", type=int, help="random seed (default: the file's fit seed, or 0)")
     est.add_argument("--draws", type=int, help="posterior draws (default: chains x draws)")
@@ -284,7 +294,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep = commands.add_parser(
         "report", help="a self-contained HTML, Markdown and JSON report of the whole chain"
     )
-    rep.add_argument("file", metavar="FILE")
+    rep.add_argument("file", metavar="FILE",
+                     help="the .tdag study (data paths are relative to it)")
     rep.add_argument("-o", "--output", metavar="DIR", required=True, help="the report folder")
     rep.add_argument("--force", action="store_true", help="replace existing report files")
     rep.add_argument("--quiet", action="store_true", help="no progress lines")
@@ -295,7 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
     pre = commands.add_parser(
         "prereg", help="preregistration text of the study's assumptions and analysis plan"
     )
-    pre.add_argument("file", metavar="FILE")
+    pre.add_argument("file", metavar="FILE", help="the .tdag study")
     pre.add_argument("-o", "--output", metavar="FILE.md", help="write to a new file")
     pre.add_argument("--force", action="store_true", help="replace FILE.md if it exists")
     pre.add_argument("--format", choices=("text",), default="text")
@@ -304,7 +315,8 @@ def build_parser() -> argparse.ArgumentParser:
     cal = commands.add_parser(
         "calibrate", help="how LLM effects translate into human effects, from paired studies"
     )
-    cal.add_argument("pairs", metavar="PAIRS.csv")
+    cal.add_argument("pairs", metavar="PAIRS.csv",
+                     help="one row per paired study: LLM effect, human effect, its SE")
     cal.add_argument("--llm", required=True, metavar="COL", help="the LLM effect column")
     cal.add_argument("--human", required=True, metavar="COL", help="the human effect column")
     cal.add_argument("--se", required=True, metavar="COL", help="the human standard errors")
@@ -321,11 +333,26 @@ def build_parser() -> argparse.ArgumentParser:
     cal.set_defaults(run=cmd_calibrate)
 
     imp = commands.add_parser("import-dagitty", help="turn a dagitty model into a .tdag skeleton")
-    imp.add_argument("file", metavar="FILE")
+    imp.add_argument("file", metavar="FILE",
+                     help="a dagitty model (the text of dagitty.net's Model code)")
     imp.add_argument("-o", "--output", metavar="OUT", help="write to a new file")
     imp.add_argument("--force", action="store_true", help="replace OUT if it exists")
     imp.add_argument("--format", choices=("text",), default="text")
     imp.set_defaults(run=cmd_import_dagitty)
+
+    edsl = commands.add_parser(
+        "import-edsl", help="propose a .tdag study from an EDSL results file"
+    )
+    edsl.add_argument("results", metavar="RESULTS",
+                      help="an EDSL results export: .csv, .json or .jsonl")
+    edsl.add_argument("--split-by", metavar="COL",
+                      help="one source population per value of this column "
+                      "('model' is model.model); writes one data file per population")
+    edsl.add_argument("-o", "--output", metavar="OUT.tdag",
+                      help="write the study (and any data files beside it) to a new file")
+    edsl.add_argument("--force", action="store_true", help="replace existing files")
+    edsl.add_argument("--format", choices=("text",), default="text")
+    edsl.set_defaults(run=cmd_import_edsl)
     parser.commands = commands.choices
     return parser
 

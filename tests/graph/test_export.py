@@ -12,7 +12,7 @@ from shared_fixtures import DIAGRAM_STUDY as STUDY
 
 from transport.api import export_graph, import_dagitty, loads
 from transport.errors import UsageError
-from transport.graph.dagitty import parse_dagitty
+from transport.graph.dagitty import DagittyError, parse_dagitty
 
 
 @pytest.fixture
@@ -23,29 +23,46 @@ def study():
 def test_json_lists_nodes_edges_and_mechanisms(study) -> None:
     data = json.loads(export_graph(study, "json"))
     kinds = {n["id"]: n["kind"] for n in data["nodes"]}
-    assert kinds["u"] == "latent" and kinds["x"] == "observed"
+    assert kinds["u"] == "latent" and kinds["x"] == "variable"
     assert sum(k == "selection" for k in kinds.values()) == 6
-    assert kinds["U_y_z"] == "latent_cause"
-    edges = {(e["from"], e["to"], e["kind"]) for e in data["edges"]}
+    assert kinds["U_y_z"] == "cause"
+    edges = {(e["tail"], e["head"], e["kind"]) for e in data["edges"]}
     assert ("x", "z", "bidirected") in edges
-    assert ("U_y_z", "y", "directed") in edges and ("S_claude_z", "z", "selection") in edges
+    assert ("U_y_z", "y", "cause") in edges and ("S_claude_z", "z", "selection") in edges
+    sharing = {n["id"]: n["sharing"] for n in data["nodes"] if n["kind"] == "variable"}
+    assert sharing == {"x": "differs", "z": "mixed", "y": "shared"}
     rows = {(m["source"], m["mechanism"]): m["status"] for m in data["mechanisms"]}
     assert rows[("claude", "z")] == "partial" and rows[("gpt", "z")] == "shared"
 
 
 def test_dot_marks_differing_variables_and_selection_nodes(study) -> None:
     dot = export_graph(study, "dot", source="claude")
-    assert re.search(r'"z" \[label="z", style="filled", fillcolor="#fde2e4"', dot)
+    assert re.search(r'"z" \[label="z", fillcolor="#fbdcc4", color="#b4561c", style="filled"', dot)
     assert re.search(r'"y" \[label="y", peripheries=2\];', dot)  # shared: plain
-    assert '"S_claude_z" -> "z" [color="#c0392b", style=dashed];' in dot
+    assert re.search(r'"S_claude_z" -> "z" \[color="#c0392b", style=dashed, tooltip="partial"\];',
+                     dot)
+    assert re.search(r'"S_claude_x" -> "x" \[color="#c0392b", style=dotted, '
+                     r'tooltip="undeclared"\];', dot)
     assert '"x" -> "z" [dir=both, style=dashed, constraint=false];' in dot
     assert "S_gpt" not in dot
     assert dot.count("{") == dot.count("}")
 
 
-def test_dot_escapes_titles() -> None:
+def test_dot_fills_follow_the_report_legend_across_sources(study) -> None:
+    """z is shared for gpt and partial for claude: mixed, not differs; x is undeclared for
+    both: differs; the selection edge of a `differs` mechanism is solid."""
+    dot = export_graph(study, "dot")
+    assert '"z" [label="z", fillcolor="#fbdcc4", color="#6b6b6b", style="filled"];' in dot
+    assert re.search(r'"x" \[label="x", fillcolor="#fbdcc4", color="#b4561c"', dot)
+    assert '"y" [label="y", peripheries=2];' in dot
+    cause = re.search(r'"(S_claude_U_z_y|S_claude_U_y_z)" -> "(U_\w+)" \[([^]]*)\]', dot)
+    assert cause is not None and "style=solid" in cause.group(3)
+
+
+def test_dot_title_is_a_label_so_the_graph_is_anonymous() -> None:
     study = loads('study "A \\"quoted\\" title"\n' + STUDY)
-    assert export_graph(study, "dot").startswith('digraph "A \\"quoted\\" title" {')
+    dot = export_graph(study, "dot")
+    assert dot.startswith('digraph {\n  label="A \\"quoted\\" title";\n')
 
 
 def test_graphml_reads_back_with_networkx(study) -> None:
@@ -67,8 +84,10 @@ def test_mermaid_classes_distinguish_shared_and_differing(study) -> None:
 def test_dagitty_export_reads_back_as_the_same_graph(study) -> None:
     text = export_graph(study, "dagitty")
     model = parse_dagitty(text)
-    assert {"x"} == {n for n, r in model.roles.items() if "exposure" in r}
-    assert {"u", "U_y_z"} == {n for n, r in model.roles.items() if "latent" in r}
+    assert {"x"} == set(model.with_role("exposure"))
+    selection = {n for n in model.nodes if "tdag_selection" in model.attributes.get(n, {})}
+    assert len(selection) == 6 and all("latent" in model.roles[n] for n in selection)
+    assert {"u", "U_y_z"} <= set(model.with_role("latent"))
     assert ("x", "y") in model.directed and ("x", "z") in model.bidirected
     assert ("S_claude_z", "z") in model.directed
 
@@ -104,12 +123,13 @@ X <-> Y
     ("model", "message"),
     [
         ("pdag { a -- b }", "only dagitty 'dag' models can be imported, not 'pdag'"),
-        ("dag { a -- b }", "dagitty line 1: undirected edges (--) have no causal reading"),
-        ("dag { a -> b", "the dagitty model must be written as dag { ... }"),
-        ("dag { a -> {b c }", "dagitty line 1: unclosed '{'"),
-        ("", "the dagitty model has no nodes"),
+        ("dag { a -- b }", "dagitty line 1: the undirected edge a -- b has no causal reading"),
+        ("dag { a -> b", "dagitty line 1, column 13: the model's '{' is never closed"),
+        ("dag { a -> {b c }", "dagitty line 1, column 18: the model's '{' is never closed"),
+        ("", "the dagitty model is empty"),
+        ("dag { }", "the dagitty model has no nodes"),
     ],
 )
 def test_import_dagitty_errors(model: str, message: str) -> None:
-    with pytest.raises(UsageError, match=re.escape(message)):
+    with pytest.raises(DagittyError, match=re.escape(message)):
         import_dagitty(model)

@@ -19,8 +19,29 @@ from transport.study import Study
 FORMATS = ("dot", "dagitty", "json", "graphml", "mermaid")
 
 
-def _differing(diagram: SelectionDiagram) -> set[str]:
-    return {s.points_at for s in diagram.selection if isinstance(s.points_at, str)}
+#: The report's palette and line styles (transport/report/diagram_model.py), so that every
+#: export reads with the report's legend: a variable's fill says whether its mechanism is
+#: shared with the target by every shown source, by none ("differs"), or by some ("mixed");
+#: a selection edge is solid for differs, dashed for partial, dotted for undeclared.
+FILLS = {"shared": ("#d3eedf", "#2f7d5b"), "differs": ("#fbdcc4", "#b4561c"),
+         "mixed": ("#fbdcc4", "#6b6b6b")}
+DOT_STYLES = {"differs": "solid", "partial": "dashed", "undeclared": "dotted"}
+MERMAID_DASHES = {"differs": "", "partial": "7 4", "undeclared": "2 3"}
+
+
+def sharing_summary(diagram: SelectionDiagram) -> dict[str, str]:
+    """Per variable: shared, differs or mixed across the diagram's sources."""
+    sources = set(diagram.sources)
+    pointing: dict[str, set[str]] = {}
+    for node in diagram.selection:
+        if isinstance(node.points_at, str):
+            pointing.setdefault(node.points_at, set()).add(node.source)
+    summary = {}
+    for name in diagram.graph.nodes:
+        count = len(pointing.get(name, set()) & sources)
+        summary[name] = "shared" if count == 0 else "differs" if count == len(sources) \
+            else "mixed"
+    return summary
 
 
 def _roles(study: Study) -> dict[str, str]:
@@ -32,12 +53,13 @@ def _roles(study: Study) -> dict[str, str]:
 
 
 def _identifier_map(diagram: SelectionDiagram, taken: set[str]) -> dict[object, str]:
-    """Plain identifiers for selection nodes and latent causes, clear of variable names."""
+    """Plain ASCII identifiers (bare words in DOT and dagitty) for selection nodes and
+    latent causes, clear of variable names."""
     ids: dict[object, str] = {}
     used = set(taken)
 
     def fresh(stem: str) -> str:
-        base = re.sub(r"\W", "_", stem)
+        base = re.sub(r"[^0-9a-zA-Z_]", "_", stem)
         name, k = base, 2
         while name in used:
             name, k = f"{base}_{k}", k + 1
@@ -58,13 +80,16 @@ def _quote_dot(text: str) -> str:
 
 
 def to_dot(diagram: SelectionDiagram, study: Study) -> str:
-    """Graphviz DOT: shared mechanisms plain, differing ones shaded with a red selection
-    node (a small square) pointing at them through a dashed red edge."""
-    differing = _differing(diagram)
+    """Graphviz DOT: shared mechanisms plain, the others filled as in the report's legend,
+    with a red selection node (a small square) whose edge is solid (differs), dashed
+    (partial) or dotted (undeclared). The title is the graph's label, not its name, so that
+    parsers that expect `digraph {` (pydot, DoWhy) read it."""
+    sharing = sharing_summary(diagram)
     roles = _roles(study)
     ids = _identifier_map(diagram, set(diagram.graph.nodes))
     lines = [
-        f"digraph {_quote_dot(study.info.title or 'selection diagram')} {{",
+        "digraph {",
+        f"  label={_quote_dot(study.info.title or 'selection diagram')};",
         "  rankdir=LR;",
         '  node [fontname="Helvetica", shape=ellipse];',
         '  edge [fontname="Helvetica"];',
@@ -72,11 +97,13 @@ def to_dot(diagram: SelectionDiagram, study: Study) -> str:
     for name in diagram.graph.nodes:
         attrs = [f"label={_quote_dot(name)}"]
         role = roles.get(name)
-        if role == "latent":
-            attrs.append("style=dashed")
-        if name in differing:
-            attrs += ['style="filled' + (',dashed"' if role == "latent" else '"'),
-                      'fillcolor="#fde2e4"', 'color="#c0392b"']
+        styles = ["dashed"] if role == "latent" else []
+        if sharing[name] != "shared":
+            fill, stroke = FILLS[sharing[name]]
+            styles.insert(0, "filled")
+            attrs += [f'fillcolor="{fill}"', f'color="{stroke}"']
+        if styles:
+            attrs.append(f'style="{",".join(styles)}"')
         if role in ("treatment", "outcome"):
             attrs.append("peripheries=2")
         lines.append(f"  {_quote_dot(name)} [{', '.join(attrs)}];")
@@ -106,71 +133,129 @@ def to_dot(diagram: SelectionDiagram, study: Study) -> str:
         target = node.points_at
         head = ids[target] if isinstance(target, LatentCause) else target
         lines.append(
-            f'  {_quote_dot(ids[node])} -> {_quote_dot(head)} [color="#c0392b", style=dashed];'
+            f'  {_quote_dot(ids[node])} -> {_quote_dot(head)} [color="#c0392b", '
+            f"style={DOT_STYLES[node.status]}, tooltip={_quote_dot(node.status)}];"
         )
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
+_DAGITTY_BAREWORD = re.compile(r"[0-9a-zA-Z_.]+\Z")
+DAGITTY_RESERVED = ("graph", "node")
+
+
+def _quote_dagitty(text: str) -> str:
+    """A dagitty string: `"` escaped; control characters, which dagitty's strings cannot
+    hold, become spaces; a final backslash (it would escape the closing quote) is dropped."""
+    clean = "".join(" " if ch < " " or ch == "\x7f" else ch for ch in text).rstrip("\\")
+    return '"' + clean.replace('"', '\\"') + '"'
+
+
+def _dagitty_id(name: str) -> str:
+    return name if _DAGITTY_BAREWORD.match(name) else _quote_dagitty(name)
+
+
+def _dagitty_names(diagram: SelectionDiagram) -> dict[str, str]:
+    """dagitty ids for the variables: bare where dagitty allows it, quoted otherwise, and a
+    fresh id for `graph` and `node`, which dagitty refuses even when quoted."""
+    taken = set(diagram.graph.nodes)
+    names = {}
+    for name in diagram.graph.nodes:
+        if name in DAGITTY_RESERVED:
+            fresh, k = f"{name}_", 2
+            while fresh in taken:
+                fresh, k = f"{name}_{k}", k + 1
+            taken.add(fresh)
+            names[name] = fresh
+        else:
+            names[name] = name
+    return names
+
+
 def to_dagitty(diagram: SelectionDiagram, study: Study) -> str:
-    """dagitty model syntax: exposure, outcome and latent roles; selection nodes and the
-    latent causes they point at appear as ordinary nodes named S_<source>_<variable>."""
+    """dagitty model syntax that dagitty reads (names quoted where dagitty needs it).
+
+    Roles become exposure/outcome/latent, labels are kept, `graph`/`node` are renamed (with
+    `tdag_name` holding the name). Selection nodes and the explicit common causes they point
+    at are written `latent`, so dagitty derives no testable implication from them (they are
+    not data), and carry `tdag_selection`/`tdag_latent_cause` so `import-dagitty` reads the
+    model back as the same graph."""
     roles = {"treatment": "exposure", "outcome": "outcome", "latent": "latent"}
     study_roles = _roles(study)
-    ids = _identifier_map(diagram, set(diagram.graph.nodes))
+    names = _dagitty_names(diagram)
+    ids = _identifier_map(diagram, set(diagram.graph.nodes) | set(names.values()))
     lines = ["dag {"]
     for name in diagram.graph.nodes:
-        role = roles.get(study_roles.get(name, ""))
-        lines.append(f"{name} [{role}]" if role else name)
+        attrs = [roles[study_roles[name]]] if name in study_roles else []
+        label = study.variable(name).label
+        if label:
+            attrs.append(f"label={_quote_dagitty(label)}")
+        if names[name] != name:
+            attrs.append(f"tdag_name={_quote_dagitty(name)}")
+            if not label:
+                attrs.append(f"label={_quote_dagitty(name)}")
+        shown = _dagitty_id(names[name])
+        lines.append(f"{shown} [{','.join(attrs)}]" if attrs else shown)
     for cause in diagram.latent_causes():
-        lines.append(f"{ids[cause]} [latent]")
+        ends = _quote_dagitty(f"{cause.first},{cause.second}")
+        lines.append(f"{ids[cause]} [latent,tdag_latent_cause={ends}]")
     for node in diagram.selection:
-        lines.append(ids[node])
+        lines.append(f"{ids[node]} [latent,tdag_selection={_quote_dagitty(node.source)},"
+                     f"tdag_status={_quote_dagitty(node.status)}]")
+
+    def ref(name: str) -> str:
+        return _dagitty_id(names[name])
+
     for tail, head in diagram.graph.directed:
-        lines.append(f"{tail} -> {head}")
+        lines.append(f"{ref(tail)} -> {ref(head)}")
     for a, b, cause in diagram.confounding():
         if cause is not None:
-            lines += [f"{ids[cause]} -> {a}", f"{ids[cause]} -> {b}"]
+            lines += [f"{ids[cause]} -> {ref(a)}", f"{ids[cause]} -> {ref(b)}"]
         else:
-            lines.append(f"{a} <-> {b}")
+            lines.append(f"{ref(a)} <-> {ref(b)}")
     for node in diagram.selection:
         target = node.points_at
-        lines.append(f"{ids[node]} -> {ids[target] if isinstance(target, LatentCause) else target}")
+        lines.append(f"{ids[node]} -> "
+                     f"{ids[target] if isinstance(target, LatentCause) else ref(target)}")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
 def to_data(diagram: SelectionDiagram, study: Study) -> dict:
-    """The diagram as plain data (the `--format json` schema, documented in docs/)."""
+    """The diagram as plain data, in the node and edge vocabulary every JSON output shares
+    (transport/schemas/common.schema.json, docs/report.md): node kinds variable, latent,
+    cause, selection; edges tail -> head of kind directed, bidirected, cause, selection."""
     roles = _roles(study)
     ids = _identifier_map(diagram, set(diagram.graph.nodes))
     kinds = {v.name: v.kind for v in study.variables}
+    sharing = sharing_summary(diagram)
     nodes = [
-        {"id": name, "kind": "latent" if name in diagram.graph.latent else "observed",
+        {"id": name, "kind": "latent" if name in diagram.graph.latent else "variable",
          "type": kinds[name], "role": roles.get(name) if roles.get(name) != "latent" else None,
-         "label": study.variable(name).label}
+         "label": study.variable(name).label, "sharing": sharing[name]}
         for name in diagram.graph.nodes
     ]
     nodes += [
-        {"id": ids[c], "kind": "latent_cause", "type": None, "role": None,
-         "label": f"{c.first} <-> {c.second}"}
+        {"id": ids[c], "kind": "cause", "type": None, "role": None,
+         "label": f"{c.first} <-> {c.second}", "sharing": "target"}
         for c in diagram.latent_causes()
     ]
     nodes += [
         {"id": ids[s], "kind": "selection", "type": None, "role": None, "source": s.source,
-         "status": s.status, "label": f"S {s.source}"}
+         "status": s.status, "label": f"S {s.source}", "sharing": "target"}
         for s in diagram.selection
     ]
-    edges = [{"from": a, "to": b, "kind": "directed"} for a, b in diagram.graph.directed]
+    edges = [{"tail": a, "head": b, "kind": "directed"} for a, b in diagram.graph.directed]
     for a, b, cause in diagram.confounding():
         if cause is not None:
-            edges += [{"from": ids[cause], "to": end, "kind": "directed"} for end in (a, b)]
+            edges += [{"tail": ids[cause], "head": end, "kind": "cause"} for end in (a, b)]
         else:
-            edges.append({"from": a, "to": b, "kind": "bidirected"})
+            edges.append({"tail": a, "head": b, "kind": "bidirected"})
     for s in diagram.selection:
         target = s.points_at
-        edges.append({"from": ids[s], "to": ids[target] if isinstance(target, LatentCause)
-                      else target, "kind": "selection"})
+        edges.append({"tail": ids[s], "head": ids[target] if isinstance(target, LatentCause)
+                      else target, "kind": "selection", "source": s.source,
+                      "status": s.status})
     shown = set(diagram.sources)
     mechanisms = [
         {"source": row.source, "mechanism": row.mechanism.describe(),
@@ -181,6 +266,7 @@ def to_data(diagram: SelectionDiagram, study: Study) -> dict:
         if row.source in shown
     ]
     return {
+        "schema_version": 1,
         "target": diagram.target,
         "sources": list(diagram.sources),
         "nodes": nodes,
@@ -201,7 +287,8 @@ def to_graphml(diagram: SelectionDiagram, study: Study) -> str:
         graph.add_node(node["id"], **{k: str(v) for k, v in node.items()
                                       if k != "id" and v is not None})
     for edge in data["edges"]:
-        graph.add_edge(edge["from"], edge["to"], kind=edge["kind"])
+        graph.add_edge(edge["tail"], edge["head"], **{k: str(v) for k, v in edge.items()
+                                                      if k not in ("tail", "head")})
     buffer = io.BytesIO()
     nx.write_graphml(graph, buffer, encoding="utf-8")
     return buffer.getvalue().decode("utf-8")
@@ -212,8 +299,9 @@ def _quote_mermaid(text: str) -> str:
 
 
 def to_mermaid(diagram: SelectionDiagram, study: Study) -> str:
-    """Mermaid flowchart: differing variables shaded, selection nodes as red hexagons."""
-    differing = _differing(diagram)
+    """Mermaid flowchart: variables filled as in the report's legend, selection nodes as red
+    hexagons whose edges are solid, dashed or dotted by status."""
+    sharing = sharing_summary(diagram)
     roles = _roles(study)
     ids: dict[object, str] = {}
     for index, name in enumerate(diagram.graph.nodes):
@@ -239,23 +327,28 @@ def to_mermaid(diagram: SelectionDiagram, study: Study) -> str:
             links.append(f"  {ids[a]} <-.-> {ids[b]}")
     first_selection = len(links)
     for node in diagram.selection:
-        links.append(f"  {ids[node]} -.-> {ids[node.points_at]}")
+        links.append(f"  {ids[node]} --> {ids[node.points_at]}")
     lines += links
     lines.append("  classDef shared fill:#ffffff,stroke:#333333")
-    lines.append("  classDef differs fill:#fde2e4,stroke:#c0392b")
+    for key, (fill, stroke) in FILLS.items():
+        if key != "shared":
+            lines.append(f"  classDef {key} fill:{fill},stroke:{stroke}")
     lines.append("  classDef latent fill:#ffffff,stroke:#777777,stroke-dasharray:4 3")
     lines.append("  classDef selection fill:#c0392b,color:#ffffff,stroke:#c0392b")
     for name in diagram.graph.nodes:
-        style = "differs" if name in differing else (
+        style = sharing[name] if sharing[name] != "shared" else (
             "latent" if roles.get(name) == "latent" else "shared")
         lines.append(f"  class {ids[name]} {style}")
     for cause in diagram.latent_causes():
         lines.append(f"  class {ids[cause]} latent")
     for node in diagram.selection:
         lines.append(f"  class {ids[node]} selection")
-    if len(links) > first_selection:
-        numbers = ",".join(str(i) for i in range(first_selection, len(links)))
-        lines.append(f"  linkStyle {numbers} stroke:#c0392b,stroke-dasharray:4 3")
+    for status, dash in MERMAID_DASHES.items():
+        numbers = ",".join(str(first_selection + i) for i, node in enumerate(diagram.selection)
+                           if node.status == status)
+        if numbers:
+            dashes = f",stroke-dasharray:{dash}" if dash else ""
+            lines.append(f"  linkStyle {numbers} stroke:#c0392b{dashes}")
     return "\n".join(lines) + "\n"
 
 
