@@ -4,11 +4,9 @@ A study here is a discrete causal model shared in form by every population:
 
     z_1 .. z_k   categorical covariates (1 to 4 of them), independent, with a
                  population-specific distribution (this is what transport corrects for)
-    f_1 .. f_m   extra binary factors randomised with probability 1/2 (0 or more), e.g. a
-                 second experimental factor declared in `experiment(x, f1)`
     x            binary treatment, randomised with probability 1/2 in every experiment
-    y            binary outcome, P(y = 1 | x, z, f) = expit(eta),
-                 eta = a + b x + sum_j c_j[z_j] + x sum_j d_j[z_j] + sum_i g_i f_i
+    y            binary outcome, P(y = 1 | x, z) = expit(eta),
+                 eta = a + b x + sum_j c_j[z_j] + x sum_j d_j[z_j]
                        + x * shift_pop
 
 `shift_pop` is the population's own log-odds shift of the treatment coefficient: 0 for the
@@ -41,22 +39,19 @@ def expit(value: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class OutcomeModel:
-    """Log-odds coefficients of P(y = 1 | x, z, f), the same for every population up to the
+    """Log-odds coefficients of P(y = 1 | x, z), the same for every population up to the
     population's treatment shift."""
 
     intercept: float
     treatment: float
     main: tuple[tuple[float, ...], ...]  # per covariate, per level
     modifier: tuple[tuple[float, ...], ...]  # per covariate, per level: effect modification
-    factors: tuple[float, ...] = ()  # per extra randomised binary factor
 
-    def p(self, x: np.ndarray, z: np.ndarray, f: np.ndarray, shift: float = 0.0) -> np.ndarray:
-        """P(y = 1) for rows of treatment x (n,), covariate levels z (n, k), factors f (n, m)."""
+    def p(self, x: np.ndarray, z: np.ndarray, shift: float = 0.0) -> np.ndarray:
+        """P(y = 1) for rows of treatment x (n,) and covariate levels z (n, k)."""
         eta = np.full(len(x), self.intercept) + (self.treatment + shift) * x
         for j, (main, mod) in enumerate(zip(self.main, self.modifier, strict=True)):
             eta += np.asarray(main)[z[:, j]] + x * np.asarray(mod)[z[:, j]]
-        for i, coef in enumerate(self.factors):
-            eta += coef * f[:, i]
         return expit(eta)
 
 
@@ -79,7 +74,6 @@ class SynthesisModel:
 
     outcome: OutcomeModel
     populations: tuple[Population, ...]
-    randomised_factors: int = 0
 
     @property
     def levels(self) -> tuple[int, ...]:
@@ -92,22 +86,19 @@ class SynthesisModel:
     def population(self, name: str) -> Population:
         return next(p for p in self.populations if p.name == name)
 
-    def _grid(self) -> tuple[np.ndarray, np.ndarray]:
-        """Every covariate-and-factor cell: levels (c, k) and factors (c, m)."""
-        ranges = [range(n) for n in self.levels] + [range(2)] * self.randomised_factors
-        cells = np.array(list(itertools.product(*ranges)), dtype=int)
-        k = len(self.levels)
-        return cells[:, :k], cells[:, k:]
+    def _grid(self) -> np.ndarray:
+        """Every covariate cell: an array of levels (cells, k)."""
+        return np.array(list(itertools.product(*(range(n) for n in self.levels))), dtype=int)
 
     def effect(self, shift: float, covariate_probs) -> float:
-        """Exact average effect E[P(y|x=1,z,f) - P(y|x=0,z,f)] of a mechanism with treatment
-        shift `shift`, over independent covariates with `covariate_probs` and fair factors."""
-        z, f = self._grid()
-        weight = np.ones(len(z)) * 0.5**self.randomised_factors
+        """Exact average effect E[P(y|x=1,z) - P(y|x=0,z)] of a mechanism with treatment
+        shift `shift`, over independent covariates with `covariate_probs`."""
+        z = self._grid()
+        weight = np.ones(len(z))
         for j, probs in enumerate(covariate_probs):
             weight *= np.asarray(probs)[z[:, j]]
         ones, zeros = np.ones(len(z)), np.zeros(len(z))
-        diff = self.outcome.p(ones, z, f, shift) - self.outcome.p(zeros, z, f, shift)
+        diff = self.outcome.p(ones, z, shift) - self.outcome.p(zeros, z, shift)
         return float(np.sum(weight * diff))
 
     def true_effect(self) -> float:
@@ -147,7 +138,7 @@ class SynthesisModel:
         return replace(self, populations=pops)
 
     def sample(self, pop: Population, rng: np.random.Generator) -> dict[str, np.ndarray]:
-        """Finite data of one population: columns z1.., f1.., x, y (z only for a survey)."""
+        """Finite data of one population: columns z1.., x, y (z only for a survey)."""
         n = pop.rows
         z = np.column_stack(
             [rng.choice(len(p), size=n, p=np.asarray(p)) for p in pop.covariate_probs]
@@ -155,10 +146,8 @@ class SynthesisModel:
         columns = {f"z{j + 1}": z[:, j] for j in range(z.shape[1])}
         if pop.design == "survey":
             return columns
-        f = rng.integers(0, 2, size=(n, self.randomised_factors))
         x = rng.integers(0, 2, size=n)
-        y = (rng.random(n) < self.outcome.p(x, z, f, pop.shift)).astype(int)
-        columns.update({f"f{i + 1}": f[:, i] for i in range(self.randomised_factors)})
+        y = (rng.random(n) < self.outcome.p(x, z, pop.shift)).astype(int)
         columns.update({"x": x, "y": y})
         return columns
 
@@ -169,19 +158,16 @@ def random_model(
     sources: dict[str, int],
     target_rows: int,
     target_design: str = "experiment",
-    randomised_factors: int = 0,
     imbalance: float = 1.0,
 ) -> SynthesisModel:
     """A random outcome model and populations: every source's outcome mechanism equals the
     target's (apply `with_gap` to break it); covariate distributions differ, each drawn from
     a Dirichlet whose concentration 1/imbalance controls how far apart they are."""
-    k = len(levels)
     outcome = OutcomeModel(
         intercept=float(rng.normal(-0.3, 0.4)),
         treatment=float(rng.normal(0.9, 0.3)),
         main=tuple(tuple(float(v) for v in rng.normal(0, 0.6, n)) for n in levels),
         modifier=tuple(tuple(float(v) for v in rng.normal(0, 0.5, n)) for n in levels),
-        factors=tuple(float(v) for v in rng.normal(0, 0.5, randomised_factors)),
     )
 
     def probs() -> tuple[tuple[float, ...], ...]:
@@ -192,8 +178,7 @@ def random_model(
 
     pops = [Population(name, "source", probs(), rows) for name, rows in sources.items()]
     pops.append(Population("human", "target", probs(), target_rows, target_design))
-    assert k == len(outcome.main)
-    return SynthesisModel(outcome, tuple(pops), randomised_factors)
+    return SynthesisModel(outcome, tuple(pops))
 
 
 # --- writing a study -----------------------------------------------------------------------
@@ -224,35 +209,27 @@ def write_csv(path: Path, columns: dict[str, np.ndarray], levels: tuple[int, ...
 
 def study_text(model: SynthesisModel, text: StudyText) -> str:
     """The `.tdag` text of a simulated study whose data files sit beside it."""
-    k, m = len(model.levels), model.randomised_factors
-    covariates = [f"z{j + 1}" for j in range(k)]
-    factors = [f"f{i + 1}" for i in range(m)]
+    covariates = [f"z{j + 1}" for j in range(len(model.levels))]
     lines = ["tdag 1", f'study "{text.title}" {{', '  author "tests/benchmarks"', "}"]
     for pop in model.populations:
         lines.append(f'population {pop.name} {pop.role} "{pop.label or pop.name}"')
     for name, n in zip(covariates, model.levels, strict=True):
         lines.append(f'var {name} categorical({", ".join(LEVEL_NAMES[:n])}) "covariate {name}"')
-    for name in factors:
-        lines.append(f'var {name} binary "a second randomised factor"')
     lines.append('var x binary "treatment" treatment')
     lines.append('var y binary "outcome" outcome')
-    lines.append(f"{{{' '.join(covariates + factors + ['x'])}}} -> y")
+    lines.append(f"{{{' '.join(covariates + ['x'])}}} -> y")
     for source, sharing in text.sharing.items():
         reason = text.reasons.get(source, "the assumption under test")
         lines.append(f'{sharing.split()[0]} y{_sd(sharing)} for {source} because "{reason}"')
     lines.append(f'differs {", ".join(covariates)} because "who takes part differs"')
     lines.append('shared x because "randomised with probability one half everywhere"')
-    if factors:
-        lines.append(f'shared {", ".join(factors)} because "randomised everywhere"')
     for pop in model.populations:
         if pop.design == "survey":
             lines.append(
                 f'data {pop.name} "{pop.name}.csv" observational measures({", ".join(covariates)})'
             )
         else:
-            lines.append(
-                f'data {pop.name} "{pop.name}.csv" experiment({", ".join(["x"] + factors)})'
-            )
+            lines.append(f'data {pop.name} "{pop.name}.csv" experiment(x)')
     lines.append(f"estimate effect of x on y in {model.target.name} contrast 1 vs 0")
     return "\n".join(lines) + "\n"
 
@@ -282,8 +259,9 @@ def run_estimate(path: Path, seed: int, draws: int, **options) -> dict:
     """`transport estimate FILE --format json` in process: the result's JSON contract."""
     import transport
 
-    if hasattr(transport, "estimate"):
-        return transport.estimate(path, seed=seed, draws=draws, **options).to_json()
+    estimate = getattr(transport, "estimate", None)
+    if callable(estimate):  # the path-or-study API, where the tree has it
+        return estimate(path, seed=seed, draws=draws, **options).to_json()
     return transport.estimate_study(transport.load(path), seed=seed, draws=draws,
                                     **options).to_json()
 
@@ -334,3 +312,38 @@ def truth_json(model: SynthesisModel, seed: int) -> str:
     body = {"true_effect": round(model.true_effect(), 6), "naive_effect": naive,
             "contrast": [1, 0], "seed": seed}
     return json.dumps(body, indent=2) + "\n"
+
+
+@dataclass
+class Tally:
+    """Interval coverage, error and width over simulated studies.
+
+    `bias` is the mean signed error (estimate minus truth) over studies, with its standard
+    error; `median signed error` is its robust twin; `median absolute error` is the typical
+    distance of one study's estimate from the truth (precision and bias together)."""
+
+    label: str
+    covered: list[bool] = field(default_factory=list)
+    errors: list[float] = field(default_factory=list)  # signed: estimate - truth
+    widths: list[float] = field(default_factory=list)
+
+    def add(self, mean: float, low: float, high: float, truth: float) -> None:
+        self.covered.append(low <= truth <= high)
+        self.errors.append(mean - truth)
+        self.widths.append(high - low)
+
+    def add_estimate(self, estimate: dict, truth: float) -> None:
+        """A `{mean, hdi_95}` summary, as in the JSON's `effect` or `naive`."""
+        low, high = estimate["hdi_95"]
+        self.add(float(estimate["mean"]), float(low), float(high), truth)
+
+    def line(self) -> str:
+        n = len(self.covered)
+        errors = np.asarray(self.errors)
+        coverage_se = math.sqrt(0.95 * 0.05 / max(n, 1))
+        bias_se = errors.std(ddof=1) / math.sqrt(n) if n > 1 else float("nan")
+        return (f"{self.label}: 95% interval coverage {np.mean(self.covered):.3f} over {n} "
+                f"studies (binomial se at 0.95: {coverage_se:.3f}); bias {errors.mean():+.4f} "
+                f"(se {bias_se:.4f}), median signed error {np.median(errors):+.4f}, median "
+                f"absolute error {np.median(np.abs(errors)):.4f}; mean interval width "
+                f"{np.mean(self.widths):.3f}")
