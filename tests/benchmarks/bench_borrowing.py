@@ -10,7 +10,8 @@ and with `differs y` (the human data alone). Scenarios:
 1. the LLM truly shares the outcome mechanism, declared `partial sd SD`: the interval
    should be much narrower than the human-only one (the bundled example asks >= 30%) and
    still cover;
-2. the LLM's mechanism gives an effect 0.15 above the human one (contradicted), declared
+2. the LLM's mechanism gives an effect 0.15 above the human one (below it where that is out
+   of reach; contradicted), declared
    `partial sd SD`: borrowing should shrink, the interval widen back towards the
    human-only one, and coverage hold;
 3. the same contradicted LLM declared `shared`.
@@ -57,7 +58,8 @@ def scenario(label: str, gap: float, declared: str, seeds: range) -> None:
     start = time.perf_counter()
     for seed in seeds:
         rng = np.random.default_rng(seed)
-        model = random_model(rng, LEVELS, {"llm": LLM_ROWS}, HUMAN_ROWS).with_gap("llm", gap)
+        model = random_model(rng, LEVELS, {"llm": LLM_ROWS}, HUMAN_ROWS)
+        model = model.with_gap("llm", gap, either_sign=True)
         truth = model.true_effect()
         with tempfile.TemporaryDirectory() as folder:
             path = write_study(Path(folder), model, StudyText({"llm": declared}), rng)

@@ -124,9 +124,18 @@ class SynthesisModel:
             low, high = (mid, high) if self.effect(mid, probs) < goal else (low, mid)
         return (low + high) / 2
 
-    def with_gap(self, name: str, gap: float) -> SynthesisModel:
-        """The same model with source `name`'s outcome mechanism shifted by an effect gap."""
-        shift = self.shift_for_gap(gap) if gap else 0.0
+    def with_gap(self, name: str, gap: float, either_sign: bool = False) -> SynthesisModel:
+        """The same model with source `name`'s outcome mechanism shifted by an effect gap;
+        with `either_sign`, by -gap where +gap is out of reach (an effect near its ceiling)."""
+        if not gap:
+            shift = 0.0
+        elif either_sign:
+            try:
+                shift = self.shift_for_gap(gap)
+            except ValueError:
+                shift = self.shift_for_gap(-gap)
+        else:
+            shift = self.shift_for_gap(gap)
         pops = tuple(replace(p, shift=shift) if p.name == name else p for p in self.populations)
         return replace(self, populations=pops)
 

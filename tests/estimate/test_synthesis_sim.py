@@ -42,10 +42,17 @@ def test_gap_is_the_asked_difference_on_the_targets_covariates(gap: float) -> No
     assert model.true_effect() == model.effect(0.0, model.target.covariate_probs)
 
 
-def test_an_unreachable_gap_is_refused() -> None:
+def test_an_unreachable_gap_is_refused_or_taken_with_the_other_sign() -> None:
     model = random_model(np.random.default_rng(7), (3,), {"llm": 10}, 10)
     with pytest.raises(ValueError, match="out of reach"):
         model.with_gap("llm", 1.5)
+    probs, effect = model.target.covariate_probs, model.true_effect()
+    headroom = model.effect(8.0, probs) - effect  # the most any shift can add
+    gap = headroom + 0.01
+    assert model.effect(-8.0, probs) < effect - gap  # ... while -gap is within reach
+    flipped = model.with_gap("llm", gap, either_sign=True)
+    implied = flipped.effect(flipped.population("llm").shift, probs)
+    assert implied - effect == pytest.approx(-gap, abs=1e-9)
 
 
 def test_written_study_checks_clean_and_states_the_sharing(tmp_path: Path) -> None:
