@@ -4,8 +4,8 @@ For every example under examples/*/study.tdag: the estimate of the file as bundl
 N random reorderings (tests/tdag_permutations.py: `population`, `var`, edge, assumption and
 `data` statements shuffled among their slots, and the rows of every CSV shuffled), all with
 the same seed. Printed per example: the largest absolute difference from the bundled file's
-effect mean and 95% interval ends over the reorderings (goal: 0), and whether anything
-else in the JSON result differs.
+effect mean and 95% interval ends over the reorderings (goal: 0), which other fields of the
+JSON result differ in value, and which lists hold the same items in another order.
 
 Run: python tests/benchmarks/bench_order_invariance.py [--studies N]   (N reorderings per
 example; 5 for the record) [--no-rows] (keep the CSV rows in order)
@@ -14,6 +14,7 @@ example; 5 for the record) [--no-rows] (keep the CSV rows in order)
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 import time
@@ -34,10 +35,23 @@ def effect_numbers(result: dict) -> tuple[float, float, float]:
     return (float(effect["mean"]), *(float(v) for v in effect["hdi_95"]))
 
 
-def other_differences(first: dict, second: dict) -> list[str]:
-    """Top-level JSON fields other than `effect` that differ (`data` lists files, whose
-    order follows the file's and whose paths point at the copy, so it is left out)."""
-    return sorted(k for k in first if k not in ("effect", "data") and first[k] != second.get(k))
+def other_differences(first: dict, second: dict) -> tuple[set[str], set[str]]:
+    """Top-level JSON fields other than `effect` that differ in value, and list fields that
+    hold the same items in another order (`data` lists files, whose paths point at the
+    copy, so it is left out)."""
+    values, order = set(), set()
+    for key in first:
+        if key in ("effect", "data") or first[key] == second.get(key):
+            continue
+        if isinstance(first[key], list) and _sorted(first[key]) == _sorted(second[key]):
+            order.add(key)
+        else:
+            values.add(key)
+    return values, order
+
+
+def _sorted(items: list) -> list[str]:
+    return sorted(json.dumps(item, sort_keys=True) for item in items)
 
 
 def main() -> None:
@@ -55,7 +69,8 @@ def main() -> None:
         bundled = run_estimate(study, seed=SEED, draws=None)
         base = effect_numbers(bundled)
         worst = [0.0, 0.0, 0.0]
-        others: set[str] = set()
+        values: set[str] = set()
+        order: set[str] = set()
         for k in range(args.studies):
             with tempfile.TemporaryDirectory() as folder:
                 path = permuted_copy(study, Path(folder), PERMUTATION_SEEDS_FROM + k,
@@ -63,11 +78,14 @@ def main() -> None:
                 result = run_estimate(path, seed=SEED, draws=None)
             worst = [max(w, abs(a - b))
                      for w, a, b in zip(worst, effect_numbers(result), base, strict=True)]
-            others.update(other_differences(bundled, result))
+            differ, reordered = other_differences(bundled, result)
+            values.update(differ)
+            order.update(reordered)
         worst_overall = max(worst_overall, *worst)
         print(f"{study.parent.name:14s} effect {base[0]:+.4f} [{base[1]:+.4f}, {base[2]:+.4f}]; "
               f"max |difference|: mean {worst[0]:.2e}, low {worst[1]:.2e}, high {worst[2]:.2e}; "
-              f"other fields that differ: {', '.join(sorted(others)) or 'none'} "
+              f"other fields that differ: {', '.join(sorted(values)) or 'none'}; lists only "
+              f"reordered: {', '.join(sorted(order)) or 'none'} "
               f"({time.perf_counter() - start:.0f} s)")
     print(f"largest difference over every example: {worst_overall:.2e} (goal 0)")
 
