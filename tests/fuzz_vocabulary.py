@@ -11,7 +11,8 @@ _WORDS = (
     "latent treatment outcome shared differs partial for because cite sd data experiment "
     "observational measures columns estimate effect of on in contrast vs fit chains draws "
     "tune seed sampler cores target_accept question author hypothesis decide if prob "
-    "calibration > < >= <= -> <- <-> { } ( ) , = .. 1 0 "
+    "calibration predictions by cluster weight recode scale difference ratio odds_ratio "
+    "> < >= <= -> <- <-> { } ( ) , = .. 1 0 "
     '0.5 -1 1e9 "" "x" #'
 )
 LANGUAGE_WORDS = _WORDS.split()

@@ -113,8 +113,32 @@ class Assumption:
 
 
 @dataclass(frozen=True)
+class Prediction:
+    """`V by POP = "column"`: `column` holds source `source`'s prediction of `variable` for
+    the same unit (a mixed-subjects design). Not a variable of the graph."""
+
+    variable: str
+    source: str
+    column: str
+
+
+@dataclass(frozen=True)
+class Recode:
+    """`recode V { "raw" = value, ... }`: cells of V's column that read `raw` stand for
+    `value` (a number, or a declared level of a categorical)."""
+
+    variable: str
+    mapping: tuple[tuple[str, int | float | str], ...]
+
+    def as_dict(self) -> dict[str, int | float | str]:
+        return dict(self.mapping)
+
+
+@dataclass(frozen=True)
 class DataSpec:
-    """A data statement: which population, where, its design and what it measures."""
+    """A data statement: which population, where, its design and what it measures; for
+    mixed-subjects designs also the per-unit prediction columns, the cluster column and the
+    weight column, and how raw cell strings are recoded."""
 
     population: str
     path: str
@@ -122,6 +146,10 @@ class DataSpec:
     measures: tuple[str, ...]
     columns: tuple[tuple[str, str], ...] = ()
     span: Span | None = field(default=None, compare=False)
+    predictions: tuple[Prediction, ...] = ()
+    cluster: str | None = None
+    weight: str | None = None
+    recodes: tuple[Recode, ...] = ()
 
     @property
     def observational(self) -> bool:
@@ -131,18 +159,43 @@ class DataSpec:
         """The column explicitly bound to a variable, if any."""
         return dict(self.columns).get(variable)
 
+    def recode_for(self, variable: str) -> Recode | None:
+        """The recode clause for a variable, if any."""
+        return next((r for r in self.recodes if r.variable == variable), None)
+
+    def predictions_of(self, variable: str) -> tuple[Prediction, ...]:
+        """The prediction columns of one variable, one per source."""
+        return tuple(p for p in self.predictions if p.variable == variable)
+
+    def labelled(self, variable: str) -> bool:
+        """True when the file holds `variable` itself, not only predictions of it (a data
+        statement of unlabelled units lists predictions of V but leaves V out of measures)."""
+        return variable in self.measures
+
+    def design_columns(self) -> tuple[str, ...]:
+        """Columns that are not variables: predictions, cluster ids and weights."""
+        found = [p.column for p in self.predictions]
+        found += [c for c in (self.cluster, self.weight) if c is not None]
+        return tuple(dict.fromkeys(found))
+
     def design(self) -> str:
         return f"experiment({', '.join(self.randomized)})" if self.randomized else "observational"
 
 
+Scale = Literal["difference", "ratio", "odds_ratio"]
+SCALES: tuple[str, ...] = ("difference", "ratio", "odds_ratio")
+
+
 @dataclass(frozen=True)
 class Query:
-    """The effect of interest: P_population(outcome | do(treatment)), with its contrast."""
+    """The effect of interest: P_population(outcome | do(treatment)), with its contrast and
+    the scale it is reported on (`ratio` and `odds_ratio` need a binary outcome)."""
 
     treatment: str
     outcome: str
     population: str
     contrast: tuple[int | float | str, int | float | str] | None = None
+    scale: Scale = "difference"
 
 
 @dataclass(frozen=True)
@@ -262,6 +315,29 @@ class Study:
 
     def data_for(self, population: str) -> tuple[DataSpec, ...]:
         return tuple(d for d in self.data if d.population == population)
+
+    def descendants(self, name: str) -> frozenset[str]:
+        """Every variable the directed graph reaches from `name` (not `name` itself)."""
+        children: dict[str, list[str]] = {}
+        for tail, head in self.directed:
+            children.setdefault(tail, []).append(head)
+        found: set[str] = set()
+        stack = [name]
+        while stack:
+            for child in children.get(stack.pop(), ()):
+                if child not in found:
+                    found.add(child)
+                    stack.append(child)
+        return frozenset(found)
+
+    def covariates(self, spec: DataSpec) -> tuple[str, ...]:
+        """The variables of a data statement that an adjusting estimator (PPI++ regression
+        adjustment, covariate cells) may condition on: measured, neither the treatment nor
+        the outcome, and not a descendant of the treatment (post-treatment variables,
+        mediators included, must not be held fixed)."""
+        after = self.descendants(self.query.treatment)
+        skip = {self.query.treatment, self.query.outcome}
+        return tuple(v for v in spec.measures if v not in skip and v not in after)
 
     def _repr_html_(self) -> str:
         """The study as HTML in a notebook."""

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from design_message_cases import DESIGN_CASES
 from shared_fixtures import MINIMAL_STUDY
 
 from transport.api import check_file, check_source
@@ -1417,6 +1418,7 @@ t.tdag:4:5: warning[W105]: 'y' does not descend from 'x': the graph says the eff
 """,
         id="W105-outcome-not-downstream",
     ),
+    *DESIGN_CASES,
 ]
 
 

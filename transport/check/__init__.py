@@ -20,7 +20,9 @@ from transport.check.rules_declarations import (
     check_variables,
     check_version,
 )
+from transport.check.rules_design import check_design
 from transport.check.rules_graph import check_connected, check_cycles, check_edges
+from transport.check.rules_post_treatment import check_post_treatment
 from transport.check.rules_query import (
     check_calibrations,
     check_fit,
@@ -43,11 +45,13 @@ RULES: tuple[Rule, ...] = (
     check_connected,
     check_assumptions,
     check_data,
+    check_design,
     check_query,
     check_fit,
     check_hypotheses,
     check_calibrations,
     check_coverage,
+    check_post_treatment,
 )
 
 

@@ -16,7 +16,9 @@ from transport.study import (
     Decision,
     FitSettings,
     Population,
+    Prediction,
     Query,
+    Recode,
     Sharing,
     Study,
     StudyInfo,
@@ -125,6 +127,9 @@ def _data(decl: ast.DataDecl, observed: tuple[str, ...]) -> DataSpec:
     randomized: tuple[str, ...] = ()
     measures = observed
     columns: tuple[tuple[str, str], ...] = ()
+    predictions: tuple[Prediction, ...] = ()
+    cluster = weight = None
+    recodes: list[Recode] = []
     for clause in decl.clauses:
         if isinstance(clause, ast.ExperimentClause):
             randomized = tuple(n.text for n in clause.variables)
@@ -132,20 +137,37 @@ def _data(decl: ast.DataDecl, observed: tuple[str, ...]) -> DataSpec:
             measures = tuple(n.text for n in clause.variables)
         elif isinstance(clause, ast.ColumnsClause):
             columns = tuple((b.variable.text, b.column.value) for b in clause.bindings)
-    return DataSpec(decl.population.text, decl.path.value, randomized, measures, columns, decl.span)
+        elif isinstance(clause, ast.PredictionsClause):
+            predictions = tuple(
+                Prediction(b.variable.text, b.source.text, b.column.value) for b in clause.bindings
+            )
+        elif isinstance(clause, ast.ClusterClause):
+            cluster = clause.column.value
+        elif isinstance(clause, ast.WeightClause):
+            weight = clause.column.value
+        elif isinstance(clause, ast.RecodeClause):
+            mapping = tuple((e.raw.value, _value(e.value)) for e in clause.entries)
+            recodes.append(Recode(clause.variable.text, mapping))
+    return DataSpec(
+        decl.population.text, decl.path.value, randomized, measures, columns, decl.span,
+        predictions=predictions, cluster=cluster, weight=weight, recodes=tuple(recodes),
+    )
 
 
 def _query(ctx: Context, variables: dict[str, Variable]) -> Query:
     treatment, outcome = query_names(ctx)
     target = ctx.target_names[0]
     contrast = None
+    scale = "difference"
     if ctx.queries:
         for clause in ctx.queries[0].clauses:
             if isinstance(clause, ast.ContrastClause):
                 contrast = (_value(clause.treated), _value(clause.control))
+            elif isinstance(clause, ast.ScaleClause):
+                scale = clause.scale.text
     if contrast is None and variables[treatment].kind == "binary":
         contrast = (1, 0)
-    return Query(treatment, outcome, target, contrast)
+    return Query(treatment, outcome, target, contrast, scale)
 
 
 def _fit(ctx: Context) -> FitSettings:

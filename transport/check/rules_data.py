@@ -16,6 +16,9 @@ _CLAUSE_NAMES = {
     ast.ObservationalClause: "observational",
     ast.MeasuresClause: "measures",
     ast.ColumnsClause: "columns",
+    ast.PredictionsClause: "predictions",
+    ast.ClusterClause: "cluster",
+    ast.WeightClause: "weight",
 }
 
 
@@ -43,6 +46,8 @@ def check_data(ctx: Context) -> Iterator[Diagnostic]:
                    if isinstance(c, ast.ExperimentClause | ast.ObservationalClause)]
         for clause in decl.clauses:
             kind = type(clause)
+            if kind is ast.RecodeClause:
+                continue  # one per variable: rules_design checks them
             if kind in seen:
                 yield error("E065", f"'{_CLAUSE_NAMES[kind]}' is given twice", clause.span)
             seen.add(kind)

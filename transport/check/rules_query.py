@@ -10,6 +10,7 @@ from transport.check.rules_assumptions import unknown_population
 from transport.check.rules_declarations import level_text
 from transport.check.rules_graph import unknown_variable
 from transport.errors import Diagnostic, did_you_mean
+from transport.study import SCALES
 from transport.syntax import ast
 
 SAMPLERS = ("pymc", "nutpie")
@@ -86,11 +87,14 @@ def _query_names(query: ast.QueryDecl, ctx: Context) -> Iterator[Diagnostic]:
 
 def _query_clauses(query: ast.QueryDecl, ctx: Context) -> Iterator[Diagnostic]:
     seen: set[type] = set()
+    words = {ast.InClause: "in", ast.ContrastClause: "contrast", ast.ScaleClause: "scale"}
     for clause in query.clauses:
         if type(clause) in seen:
-            word = "in" if isinstance(clause, ast.InClause) else "contrast"
-            yield error("E078", f"'{word}' is given twice", clause.span)
+            yield error("E078", f"'{words[type(clause)]}' is given twice", clause.span)
         seen.add(type(clause))
+    scale = next((c for c in query.clauses if isinstance(c, ast.ScaleClause)), None)
+    if scale is not None:
+        yield from _scale(scale, query, ctx)
     place = next((c for c in query.clauses if isinstance(c, ast.InClause)), None)
     if place is not None:
         name = place.population
@@ -135,6 +139,31 @@ def _query_clauses(query: ast.QueryDecl, ctx: Context) -> Iterator[Diagnostic]:
             )
     if level_text(contrast.treated) == level_text(contrast.control):
         yield error("E075", "the contrast compares a value with itself", contrast.span)
+
+
+def _scale(scale: ast.ScaleClause, query: ast.QueryDecl, ctx: Context) -> Iterator[Diagnostic]:
+    word = scale.scale.text
+    if word not in SCALES:
+        yield error(
+            "E110",
+            f"unknown scale '{word}'",
+            scale.scale.span,
+            did_you_mean(word, SCALES) or f"the scales are: {', '.join(SCALES)}",
+        )
+        return
+    outcome = ctx.variables.get(query.outcome.text)
+    if word == "difference" or outcome is None:
+        return
+    kind = outcome.type.kind.text
+    if kind != "binary":
+        what = "a risk ratio" if word == "ratio" else "an odds ratio"
+        yield error(
+            "E111",
+            f"scale {word} compares probabilities, and the outcome '{query.outcome.text}' is "
+            f"{kind}, not binary",
+            scale.scale.span,
+            f"{what} needs a binary outcome; use scale difference",
+        )
 
 
 def _domain(decl: ast.VariableDecl) -> list[str] | None:

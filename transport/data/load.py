@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 
 from transport.data.columns import bind_columns
+from transport.data.design_columns import NO_DESIGN, DesignColumns, split_design
+from transport.data.recode import apply_recodes
 from transport.data.validate import code_column
 from transport.errors import DataError
 from transport.study import DataSpec, Study
@@ -27,6 +29,7 @@ class LoadedData:
     columns: dict[str, str]
     rows_read: int
     rows_dropped: int
+    design: DesignColumns = NO_DESIGN
 
     @property
     def population(self) -> str:
@@ -70,10 +73,11 @@ def load_data(spec: DataSpec, study: Study, drop_missing: bool = False) -> Loade
     path = resolve(spec, study)
     raw = read_table(path)
     where = str(path)
+    raw, design = split_design(spec, raw, study, where)
     columns = bind_columns(spec, [str(c) for c in raw.columns], where)
     frame = raw[[columns[v] for v in spec.measures]].copy()
     frame.columns = list(spec.measures)
-    frame = frame.reset_index(drop=True)
+    frame = apply_recodes(spec, frame.reset_index(drop=True), study, columns, where)
     missing = frame.isna().to_numpy()
     dropped = 0
     if missing.any():
@@ -91,6 +95,7 @@ def load_data(spec: DataSpec, study: Study, drop_missing: bool = False) -> Loade
         keep = ~missing.any(axis=1)
         dropped = int((~keep).sum())
         frame = frame[keep].reset_index(drop=True)
+        design = design.subset(keep)
     if frame.empty:
         raise DataError(f"{where}: no rows to use")
     coded = {}
@@ -106,7 +111,7 @@ def load_data(spec: DataSpec, study: Study, drop_missing: bool = False) -> Loade
                 f"{where}: '{columns[variable]}' is declared randomized (experiment({variable})) "
                 f"but every row has the value {value!r}"
             )
-    return LoadedData(spec, path, frame, columns, len(raw), dropped)
+    return LoadedData(spec, path, frame, columns, len(raw), dropped, design)
 
 
 def load_study_data(study: Study, drop_missing: bool = False) -> tuple[LoadedData, ...]:

@@ -37,16 +37,33 @@ class AssumptionCheck:
     ppc_p: float | None = None
     reason: str = ""
     without: dict | None = None
+    target: str = "target"
+
+    @property
+    def between(self) -> tuple[str, str]:
+        return (self.target, self.source)
+
+    def summary(self) -> str:
+        """The statistics behind the verdict, in a few words."""
+        if self.elpd_diff is None:
+            return "–"
+        text = f"elpd difference {self.elpd_diff:+.1f} ± {self.elpd_se:.1f}"
+        if self.ppc_p is not None:
+            text += f", posterior predictive p = {self.ppc_p:.2f}"
+        return text
 
     def to_json(self) -> dict:
         return {
             "mechanism": self.mechanism,
+            "between": list(self.between),
             "source": self.source,
             "declared": self.status,
             "verdict": self.verdict,
             "elpd_diff": self.elpd_diff,
             "elpd_se": self.elpd_se,
             "ppc_p": self.ppc_p,
+            "p_value": self.ppc_p,
+            "summary": self.summary(),
             "reason": self.reason,
             "without": self.without,
         }

@@ -31,6 +31,10 @@ class EstimateResult:
     decision: dict | None = None
     ppi: dict | None = None
     calibrated: tuple = ()
+    contributions: tuple = ()
+    prior_driven: bool = False
+    borrowing: tuple = ()
+    sources_used: tuple[str, ...] = ()
     # Posterior draws of the target effect and of each source's own effect, for plots;
     # not part of the JSON contract.
     effect_draws: object = field(default=None, compare=False, repr=False)
@@ -41,6 +45,23 @@ class EstimateResult:
         from transport.report.notebook import estimate_html
 
         return estimate_html(self)
+
+    def basis(self) -> dict:
+        """Whose rows carry the estimate, in one place for every renderer: the word
+        "transported" is used only when a source's rows enter it."""
+        target = self.query.get("population", "target")
+        every = "all sources" if len(self.sources_used) > 1 else next(iter(self.sources_used), "")
+        without = next((c for c in self.contributions if c.get("population") == every), None)
+        if not self.sources_used:
+            label, carried_by = f"{target} data alone", f"{target} data only"
+        elif without is not None and without.get("effect_without") is None:
+            label, carried_by = "transported", "source data, through the sharing claims"
+        else:
+            label, carried_by = "transported", f"{target} and source data together"
+        if self.prior_driven:
+            carried_by += "; prior-driven where only `partial` claims inform a mechanism"
+        return {"label": label, "sources_used": list(self.sources_used),
+                "carried_by": carried_by, "prior_driven": self.prior_driven}
 
     def to_json(self) -> dict:
         return {
@@ -65,5 +86,9 @@ class EstimateResult:
             "decision": self.decision,
             "ppi": self.ppi,
             "calibrated": list(self.calibrated),
+            "contributions": list(self.contributions),
+            "prior_driven": self.prior_driven,
+            "borrowing": list(self.borrowing),
+            "basis": self.basis(),
             "warnings": list(self.warnings),
         }

@@ -26,6 +26,14 @@ from transport.estimate.ppi import ppi_estimate
 from transport.estimate.result import EstimateResult
 from transport.estimate.robustness import robustness as robustness_curve
 from transport.estimate.summary import describe
+from transport.estimate.synthesis.evidence import unsupported_reason
+from transport.estimate.synthesis.path import (
+    BORROWING_DISCOUNTED,
+    METHOD,
+    SynthesisResult,
+    joint_supported,
+    synthesise,
+)
 from transport.study import Study, VariableMechanism
 
 
@@ -84,7 +92,8 @@ def _checks(study, loaded, draws, rng) -> tuple[AssumptionCheck, ...]:
     for row in study.assumptions:
         if row.sharing.status not in ("shared", "partial"):
             continue
-        check = check_assumption(row, study, loaded, rng)
+        check = dataclasses.replace(check_assumption(row, study, loaded, rng),
+                                    target=study.target.name)
         if check.verdict == "contradicted" and isinstance(row.mechanism, VariableMechanism):
             alternative = without(study, row)
             result = identify(alternative)
@@ -98,6 +107,22 @@ def _checks(study, loaded, draws, rng) -> tuple[AssumptionCheck, ...]:
             check = dataclasses.replace(check, without=instead)
         found.append(check)
     return tuple(found)
+
+
+def _naive_source(study: Study, used: list[str], effects: dict, loaded) -> str | None:
+    """The source whose own effect is the naive answer: among the sources whose rows enter
+    the estimate (else any with an effect), the one the file trusts most for the outcome
+    (shared before partial), then the one with the most rows, then by name."""
+    rows: dict[str, int] = {}
+    for data in loaded:
+        rows[data.population] = rows.get(data.population, 0) + len(data.frame)
+    candidates = [s for s in used if s in effects] or list(effects)
+    if not candidates:
+        return None
+    rank = {"shared": 0, "partial": 1}
+    outcome = VariableMechanism(study.query.outcome)
+    return min(candidates, key=lambda s: (rank.get(study.sharing(s, outcome).status, 2),
+                                          -rows.get(s, 0), s))
 
 
 def _refusal(identification) -> NotEstimable:
@@ -169,6 +194,99 @@ def _exact_path(study, identification, loaded, draws, seed, rng, robustness) -> 
     }
 
 
+EXACT_DIAGNOSTICS = {"rhat_max": None, "ess_bulk_min": None, "ess_tail_min": None,
+                     "divergences": 0,
+                     "note": "independent draws from exact posteriors: no MCMC to diagnose"}
+
+
+def _robustness_json(found: SynthesisResult) -> dict:
+    points = [p.to_json() for p in found.tipping_points]
+    if not found.tipping_points:
+        return {
+            "criterion": found.criterion, "applies": False,
+            "note": "no source's rows enter the estimate through a shared or partial claim, "
+            "so the estimate rests on the target's own rows and no sharing claim can fail",
+            "scales": [], "scale_at_flip": None, "intervals": [], "prob_positive": [],
+            "by_mechanism": {}, "mechanisms": [], "beyond_range": False,
+            "tipping_points": [],
+        }
+    together = found.together or {}
+    return {
+        "criterion": found.criterion,
+        "applies": True,
+        "units": "sd of a shift of each tie's effect-relevant coefficient (log-odds; outcome "
+        "sds for a continuous mechanism), every tie loosened at once",
+        "scales": together.get("scales", []),
+        "scale_at_flip": together.get("scale_at_flip"),
+        "intervals": together.get("intervals", []),
+        "prob_positive": together.get("prob_positive", []),
+        "by_mechanism": _by_mechanism(found),
+        "mechanisms": sorted({p.mechanism for p in found.tipping_points}),
+        "beyond_range": together.get("scale_at_flip") is None,
+        "tipping_points": points,
+    }
+
+
+def _by_mechanism(found: SynthesisResult) -> dict:
+    """The smallest tipping point of each mechanism (None: beyond the range, or no
+    conclusion to flip)."""
+    out: dict[str, float | None] = {}
+    for point in found.tipping_points:
+        current = out.get(point.mechanism)
+        if point.sd_at_flip is not None and (current is None or point.sd_at_flip < current):
+            out[point.mechanism] = point.sd_at_flip
+        else:
+            out.setdefault(point.mechanism, current)
+    return out
+
+
+def _joint_path(study, loaded, draws, seed, checks, robustness) -> dict:
+    """The joint model of every population (see synthesis/)."""
+    found = synthesise(study, loaded, draws, seed, checks=checks, robustness=robustness)
+    summary = describe(found.effect)
+    prior_sd = float(np.std(found.prior_effect, ddof=1))
+    notes = []
+    if found.untested:
+        notes.append(
+            "prior-driven: the target's mechanism of "
+            + ", ".join(found.untested)
+            + " is informed only through `partial` claims that no human rows can check, so "
+            "the interval's width there comes from the stated shift scale, not from data"
+        )
+    for item in found.borrowing:
+        if item.checked and item.weight < BORROWING_DISCOUNTED:
+            notes.append(
+                f"borrowing discounted: the {study.target.name} rows conflict with "
+                f"'{item.statement}', so {item.population}'s rows enter {item.mechanism} "
+                f"with posterior weight {item.weight:.2f}"
+            )
+    for source in found.unused_sources:
+        notes.append(f"{source}'s rows do not enter this estimate: no mechanism the effect "
+                     f"depends on is declared shared or partial for {source} with rows that "
+                     "measure it and its parents")
+    return {
+        "method": METHOD,
+        "effect_draws": found.effect,
+        "effect": summary,
+        "prior": {"sd": prior_sd,
+                  "contraction": float(1 - summary["sd"] ** 2 / prior_sd**2)
+                  if prior_sd > 0 else None},
+        "source_effects": {s: {k: describe(d)[k] for k in ("mean", "sd", "hdi_95")}
+                           for s, d in found.source_effects.items()},
+        "source_draws": found.source_effects,
+        "robustness": _robustness_json(found) if robustness else None,
+        "diagnostics": dict(EXACT_DIAGNOSTICS, ess_bulk_min=float(draws),
+                            ess_tail_min=float(draws)),
+        "used_sources": sorted({b.population for b in found.borrowing}),
+        "draws": draws,
+        "notes": notes,
+        "checks": found.checks,
+        "contributions": tuple(c.to_json() for c in found.contributions),
+        "prior_driven": bool(found.untested),
+        "borrowing": tuple(b.to_json() for b in found.borrowing),
+    }
+
+
 def _parametric_path(study, loaded, seed) -> dict:
     """The joint PyMC model with the file's ties (see parametric_run.py)."""
     from transport.estimate.parametric_run import parametric_estimate
@@ -215,7 +333,9 @@ def estimate_study(
     query = study.query
     query_json = {"treatment": query.treatment, "outcome": query.outcome,
                   "population": query.population, "contrast": list(query.contrast or ())}
-    if _exact_possible(identification, study):
+    if unsupported_reason(study) is None and joint_supported(study, loaded):
+        path = _joint_path(study, loaded, draws, seed, checks, robustness)
+    elif _exact_possible(identification, study):
         path = _exact_path(study, identification, loaded, draws, seed, rng, robustness)
     elif identification.transportable or borrows_through_partial(
         study, _relevant_variables(study)
@@ -228,15 +348,17 @@ def estimate_study(
     effect, summary, prior = path["effect_draws"], path["effect"], path["prior"]
     source_effects, source_draws = path["source_effects"], path["source_draws"]
     used_sources = [p for p in path["used_sources"] if p != study.target.name]
-    naive_source = next((s for s in used_sources if s in source_effects),
-                        next(iter(source_effects), None))
+    naive_source = _naive_source(study, used_sources, source_effects, loaded)
     naive = None
     if naive_source is not None:
         naive = {"source": naive_source, "mean": source_effects[naive_source]["mean"],
                  "hdi_95": source_effects[naive_source]["hdi_95"]}
-    found_checks = _checks(study, loaded, draws, rng) if checks else ()
+    if "checks" in path:
+        found_checks = path["checks"]
+    else:
+        found_checks = _checks(study, loaded, draws, rng) if checks else ()
     warnings = list(path["notes"])
-    if not identification.transportable:
+    if not identification.transportable and not path.get("prior_driven"):
         warnings.append(
             "no nonparametric transport formula exists; this estimate rests on the parametric "
             "model and the prior scales of the `partial` statements"
@@ -255,10 +377,15 @@ def estimate_study(
         )
     for check in found_checks:
         if check.verdict == "contradicted":
+            first, second = check.between
             warnings.append(
-                f"the data contradict 'shared {check.mechanism}' for {check.source}"
+                f"the data contradict '{check.declared} {check.mechanism}' between "
+                f"{first} and {second}"
+                + ("" if study.target.name in check.between else
+                   f" (both declared with {study.target.name}, so they must agree)")
                 + (f"; without it the estimate is {check.without['mean']:.3f}"
-                   if check.without and check.without.get("mean") is not None else "")
+                   if getattr(check, "without", None) and check.without.get("mean") is not None
+                   else "")
             )
     calibrated = calibrated_estimates(
         study, source_draws, naive_source, np.random.default_rng(seed + 2)
@@ -298,4 +425,8 @@ def estimate_study(
         seed=seed,
         draws=path["draws"],
         warnings=tuple(warnings),
+        contributions=path.get("contributions", ()),
+        prior_driven=path.get("prior_driven", False),
+        borrowing=path.get("borrowing", ()),
+        sources_used=tuple(used_sources),
     )

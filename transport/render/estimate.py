@@ -21,7 +21,7 @@ def estimate_text(result: EstimateResult) -> str:
         f"  {effect['mean']:+.3f}  sd {effect['sd']:.3f}  95% HDI {_interval(effect['hdi_95'])}"
         f"  P(effect > 0) = {effect['prob_positive']:.3f}",
         f"  method: {data['method']}",
-        f"  formula: {data['estimand']}",
+        f"  identified by: {data['estimand']}",
     ]
     if data.get("decision"):
         rule = data["decision"]
@@ -65,37 +65,58 @@ def estimate_text(result: EstimateResult) -> str:
             f"  assumes: {ppi['assumption']}",
         ]
     if data["assumption_checks"]:
-        lines += ["", "Sharing assumptions against the data:"]
+        lines += ["", "Sharing claims against the data:"]
         for check in data["assumption_checks"]:
-            head = f"  {check['declared']} {check['mechanism']} for {check['source']}: "
+            first, second = check["between"]
+            head = f"  {check['mechanism']}: {first} vs {second} ({check['declared']}): "
             if check["verdict"] == "not_testable":
                 lines.append(head + f"not testable ({check['reason']})")
-            else:
-                lines.append(
-                    head + f"{check['verdict']} (elpd difference {check['elpd_diff']:+.1f} "
-                    f"± {check['elpd_se']:.1f}, posterior predictive p = {check['ppc_p']:.2f})"
-                )
-                without = check.get("without")
-                if without:
-                    if without.get("mean") is not None:
-                        lines.append(f"    without it: {without['mean']:+.3f} "
-                                     f"{_interval(without['hdi_95'])}")
-                    else:
-                        lines.append("    without it the effect is not transportable")
+                continue
+            lines.append(head + f"{check['verdict']} ({check['summary']})")
+            without = check.get("without")
+            if without:
+                if without.get("mean") is not None:
+                    lines.append(f"    without it: {without['mean']:+.3f} "
+                                 f"{_interval(without['hdi_95'])}")
+                else:
+                    lines.append("    without it the effect is not transportable")
+    if data.get("contributions"):
+        lines += ["", "What each source contributed:"]
+        for item in data["contributions"]:
+            without = item["effect_without"]
+            shown = (f"{without['mean']:+.3f} {_interval(without['hdi_95'])}" if without
+                     else "not estimable")
+            lines.append(f"  without {item['population']}: {shown}; {item['note']}")
     curve = data["robustness"]
     if curve:
-        lines += ["", "How wrong may the sharing assumptions be?"]
+        lines += ["", "How wrong may the sharing claims be?"]
         if not curve.get("applies", True):
             lines.append(f"  {curve['note']}")
+        elif curve.get("tipping_points"):
+            lines.append(f"  criterion: {curve['criterion']}")
+            for point in curve["tipping_points"]:
+                if point["conclusion"] is None:
+                    lines.append(f"  {point['statement']}: the estimate draws no conclusion "
+                                 "(its interval includes 0), so there is none to flip")
+                elif point["sd_at_flip"] is None:
+                    lines.append(f"  {point['statement']}: the conclusion holds at every shift "
+                                 f"scale tried (up to {point['scales'][-1]:g})")
+                else:
+                    lines.append(
+                        f"  {point['statement']}: the conclusion flips at shift scale "
+                        f"{point['sd_at_flip']:.2f}, i.e. unless {point['population']}'s "
+                        f"{point['mechanism']} differs from the target's by more than an "
+                        f"effect of {point['effect_gap_at_flip']:.3f}"
+                    )
         elif curve["scale_at_flip"] is None:
             lines.append(f"  the 95% interval excludes 0 at every shift scale tried "
                          f"(up to {curve['scales'][-1]})")
         else:
             lines.append(f"  the 95% interval first includes 0 at shift scale "
                          f"{curve['scale_at_flip']} ({curve['units']})")
-        for mechanism, scale in curve.get("by_mechanism", {}).items():
-            shown = "never within the range tried" if scale is None else f"at {scale}"
-            lines.append(f"    {mechanism} alone: {shown}")
+            for mechanism, scale in curve.get("by_mechanism", {}).items():
+                shown = "never within the range tried" if scale is None else f"at {scale}"
+                lines.append(f"    {mechanism} alone: {shown}")
     diagnostics = data["diagnostics"]
     lines += ["", f"Draws: {data['draws']} (seed {data['seed']}); "
               + (diagnostics.get("note") or

@@ -53,7 +53,8 @@ def _headline(result: dict[str, Any]) -> Html:
 
 def _effects_table(result: dict[str, Any]) -> Html:
     effect = result["effect"]
-    rows: list[list[object]] = [[tag("strong", f"{result['query']['population']} (transported)"),
+    label = f"{result['query']['population']} ({result['basis']['label']})"
+    rows: list[list[object]] = [[tag("strong", label),
                                  num(effect["mean"], signed=True), num(effect["sd"]),
                                  interval(effect["hdi_95"])]]
     for source, summary in result.get("source_effects", {}).items():
@@ -89,20 +90,18 @@ def checks_table(result: dict[str, Any]) -> Html:
         return tag("p", "No shared or partial mechanism could be checked against data.")
     rows = []
     for check in checks:
-        elpd = (f"{num(check['elpd_diff'], 1, True)} ± {num(check['elpd_se'], 1)}"
-                if check.get("elpd_diff") is not None else "–")
         note: list[object] = [check.get("reason") or ""]
         without = check.get("without")
         if without:
             note.append(f" Without it: {num(without.get('mean'), signed=True)} "
                         f"{interval(without.get('hdi_95'))}." if without.get("mean") is not None
                         else " Without it the effect is not estimable.")
-        rows.append([tag("code", check["mechanism"]), tag("code", check["source"]),
+        rows.append([tag("code", check["mechanism"]),
+                     tag("code", " vs ".join(check["between"])),
                      check["declared"], badge(check["verdict"].replace("_", " "),
                                               check["verdict"]),
-                     elpd, num(check.get("ppc_p"), 2), join(note)])
-    return table(["mechanism", "source", "declared", "verdict", "elpd diff ± se",
-                  "PPC p", "note"], rows)
+                     check.get("summary") or "–", join(note)])
+    return table(["mechanism", "between", "declared", "verdict", "evidence", "note"], rows)
 
 
 def robustness_block(result: dict[str, Any], figures: Figures) -> list[Html]:

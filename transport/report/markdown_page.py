@@ -110,7 +110,8 @@ def _estimates(data: dict[str, Any], figures: Figures) -> list[str]:
             f"{md_code(query['outcome'])} in {md_code(query['population'])} is "
             f"**{num(effect['mean'], signed=True)}**, 95% HDI {interval(effect['hdi_95'])}, "
             f"P(effect > 0) = {num(effect['prob_positive'])} ({md(result['effect_scale'])}).", ""]
-    rows = [[f"{md(query['population'])} (transported)", num(effect["mean"], signed=True),
+    label = f"{md(query['population'])} ({md(result['basis']['label'])})"
+    rows = [[label, num(effect["mean"], signed=True),
              interval(effect["hdi_95"])]]
     rows += [[f"{md(s)}: own experiment", num(v["mean"], signed=True), interval(v["hdi_95"])]
              for s, v in result.get("source_effects", {}).items()]
@@ -139,11 +140,9 @@ def _estimates(data: dict[str, Any], figures: Figures) -> list[str]:
     out += [f"> **Warning:** {md(w)}" for w in result.get("warnings") or []]
     out += ["", "### Assumption checks", ""]
     checks = result.get("assumption_checks") or []
-    out += md_table(["mechanism", "source", "declared", "verdict", "elpd diff ± se", "PPC p",
-                     "note"],
-                    [[md_code(c["mechanism"]), md_code(c["source"]), c["declared"], c["verdict"],
-                      (f"{num(c['elpd_diff'], 1, True)} ± {num(c['elpd_se'], 1)}"
-                       if c.get("elpd_diff") is not None else "–"), num(c.get("ppc_p"), 2),
+    out += md_table(["mechanism", "between", "declared", "verdict", "evidence", "note"],
+                    [[md_code(c["mechanism"]), md_code(" vs ".join(c["between"])),
+                      md(c["declared"]), c["verdict"], md(c.get("summary") or "–"),
                       md(c.get("reason"))] for c in checks]) if checks else ["None.", ""]
     out += ["### How wrong may the assumptions be?", ""]
     curve = result.get("robustness") or {}

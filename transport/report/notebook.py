@@ -49,7 +49,7 @@ def estimate_html(result) -> str:
     if data.get("effect") is None:
         return _wrap(tag("h4", "No estimate"), tag("p", data.get("refusal") or ""))
     effect = data["effect"]
-    rows: list[list[object]] = [[tag("strong", f"{query['population']} (transported)"),
+    rows: list[list[object]] = [[tag("strong", f"{query['population']} ({data['basis']['label']})"),
                                  num(effect["mean"], signed=True), interval(effect["hdi_95"]),
                                  num(effect.get("prob_positive"))]]
     for source, summary in (data.get("source_effects") or {}).items():

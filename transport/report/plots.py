@@ -56,7 +56,8 @@ def _source_colour(sources: list[str], name: str) -> str:
 def forest_rows(estimate: dict[str, Any], target: str) -> list[dict[str, Any]]:
     """Rows of the forest plot: the transported effect, each source's own effect, the naive
     estimate, and the estimate without each contradicted assumption."""
-    rows = [{"label": f"{target}: transported", "mean": estimate["effect"]["mean"],
+    label = (estimate.get("basis") or {}).get("label", "transported")
+    rows = [{"label": f"{target}: {label}", "mean": estimate["effect"]["mean"],
              "hdi": estimate["effect"]["hdi_95"], "kind": "target"}]
     for source, summary in estimate.get("source_effects", {}).items():
         rows.append({"label": f"{source}: own experiment", "mean": summary["mean"],
@@ -69,6 +70,11 @@ def forest_rows(estimate: dict[str, Any], target: str) -> list[dict[str, Any]]:
     for other in other_rows(estimate):
         rows.append({"label": other["label"], "mean": other["mean"], "hdi": other["interval"],
                      "kind": "without"})
+    for item in estimate.get("contributions", []):
+        without = item.get("effect_without")
+        if without:
+            rows.append({"label": f"without {item['population']}", "mean": without["mean"],
+                         "hdi": without["hdi_95"], "kind": "without"})
     for check in estimate.get("assumption_checks", []):
         without = check.get("without") or {}
         if without.get("mean") is not None:
@@ -149,7 +155,7 @@ def density_svg(estimate: dict[str, Any], target: str, draws: Any,
         how = "normal approximation from the posterior mean and sd (draws not available)"
     fig, ax = _figure(5.6, 2.6)
     ax.plot(grid, density, color=TARGET_COLOUR, linewidth=1.8,
-            label=f"{target}: transported ({how})")
+            label=f"{target}: {(estimate.get('basis') or {}).get('label', 'transported')} ({how})")
     inside = (grid >= low) & (grid <= high)
     ax.fill_between(grid[inside], density[inside], color=TARGET_COLOUR, alpha=0.18,
                     linewidth=0, label="95% HDI")

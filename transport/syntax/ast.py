@@ -201,7 +201,68 @@ class ColumnsClause:
     span: Span = _span()
 
 
-DataClause = ExperimentClause | ObservationalClause | MeasuresClause | ColumnsClause
+@dataclass(frozen=True)
+class PredictionBinding:
+    """`V by POP = "column"`: the column holds source POP's prediction of V for each unit."""
+
+    variable: Name
+    source: Name
+    column: Text
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class PredictionsClause:
+    """`predictions { V by POP = "column", ... }` on a data statement (mixed subjects)."""
+
+    bindings: tuple[PredictionBinding, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class ClusterClause:
+    """`cluster "column"`: rows with the same value in that column are not independent."""
+
+    column: Text
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class WeightClause:
+    """`weight "column"`: design or survey weights for the rows."""
+
+    column: Text
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class RecodeEntry:
+    """`"raw cell" = value` inside a recode clause."""
+
+    raw: Text
+    value: Level
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class RecodeClause:
+    """`recode V { "Yes" = 1, "No" = 0 }`: how the file's cell strings map to V's values."""
+
+    variable: Name
+    entries: tuple[RecodeEntry, ...]
+    span: Span = _span()
+
+
+DataClause = (
+    ExperimentClause
+    | ObservationalClause
+    | MeasuresClause
+    | ColumnsClause
+    | PredictionsClause
+    | ClusterClause
+    | WeightClause
+    | RecodeClause
+)
 
 
 @dataclass(frozen=True)
@@ -226,10 +287,18 @@ class ContrastClause:
 
 
 @dataclass(frozen=True)
+class ScaleClause:
+    """`scale difference|ratio|odds_ratio`: the scale the effect is reported on."""
+
+    scale: Name
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
 class QueryDecl:
     treatment: Name
     outcome: Name
-    clauses: tuple[InClause | ContrastClause, ...]
+    clauses: tuple[InClause | ContrastClause | ScaleClause, ...]
     span: Span = _span()
 
 

@@ -204,6 +204,31 @@ class ToAst(Transformer):
         variable, column = _values(children)
         return ast.ColumnBinding(_name(variable), _text(column), _span(children))
 
+    def predictions_clause(self, children):
+        return ast.PredictionsClause(tuple(_values(children)), _span(children))
+
+    def prediction_binding(self, children):
+        variable, source, column = _values(children)
+        return ast.PredictionBinding(
+            _name(variable), _name(source), _text(column), _span(children)
+        )
+
+    def cluster_clause(self, children):
+        (column,) = _values(children)
+        return ast.ClusterClause(_text(column), _span(children))
+
+    def weight_clause(self, children):
+        (column,) = _values(children)
+        return ast.WeightClause(_text(column), _span(children))
+
+    def recode_clause(self, children):
+        variable, *entries = _values(children)
+        return ast.RecodeClause(_name(variable), tuple(entries), _span(children))
+
+    def recode_entry(self, children):
+        raw, value = _values(children)
+        return ast.RecodeEntry(_text(raw), value, _span(children))
+
     def query(self, children):
         treatment, outcome, *clauses = _values(children)
         return ast.QueryDecl(_name(treatment), _name(outcome), tuple(clauses), _span(children))
@@ -215,6 +240,10 @@ class ToAst(Transformer):
     def contrast_clause(self, children):
         treated, control = _values(children)
         return ast.ContrastClause(treated, control, _span(children))
+
+    def scale_clause(self, children):
+        (scale,) = _values(children)
+        return ast.ScaleClause(_name(scale), _span(children))
 
     def fit(self, children):
         return ast.FitDecl(tuple(_values(children)), _span(children))

@@ -26,7 +26,7 @@ _CONTINUATIONS = frozenset(
         "for", "because", "cite", "sd", "experiment", "observational", "measures", "columns",
         "contrast", "in", "vs", "effect", "of", "on", "chains", "draws", "tune", "seed",
         "sampler", "cores", "target_accept", "treatment", "outcome", "source", "target",
-        "if", "prob",
+        "if", "prob", "predictions", "cluster", "weight", "recode", "scale",
     }
 )
 _EXPECTS_MORE = frozenset({",", "=", "(", "->", "<-", "<->"})

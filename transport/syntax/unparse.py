@@ -1,10 +1,12 @@
 """The formatter: a document back to text in canonical layout, every comment kept.
 
-Layout rules: one statement per line; `because` and `cite` clauses of an assumption and the
-fields of a study block on indented lines of their own; runs of consecutive `population`,
-`var` and `data` statements aligned in columns; at most one blank line where the original
-had any. Comments inside a statement move above it; a comment after a statement's last
-token stays at the end of its last line.
+Layout rules: one statement per line; `because` and `cite` clauses of an assumption, the
+fields of a study block and a data statement's `predictions`, `cluster`, `weight` and `recode`
+clauses (and any clause after them) on indented lines of their own, a braced block broken one
+entry per line when it would pass LINE_LENGTH; runs of consecutive `population`, `var` and
+`data` statements aligned in columns; at most one blank line where the original had any.
+Comments inside a statement move above it; a comment after a statement's last token stays at
+the end of its last line.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 from transport.syntax import ast
 
 _INDENT = "  "
+LINE_LENGTH = 100
+_BLOCK_CLAUSES = (ast.PredictionsClause, ast.ClusterClause, ast.WeightClause, ast.RecodeClause)
 
 
 def quote(value: str) -> str:
@@ -61,6 +65,47 @@ def _group(group: ast.NodeGroup) -> str:
     return group.names[0].text
 
 
+def _braced(head: str, entries: list[str], indent: str) -> list[str]:
+    """`head { a, b }` on one line when it fits in LINE_LENGTH, else one entry per line."""
+    if not entries:
+        return [f"{indent}{head} {{}}"]
+    one_line = f"{indent}{head} {{ {', '.join(entries)} }}"
+    if len(one_line) <= LINE_LENGTH:
+        return [one_line]
+    return [f"{indent}{head} {{", *(f"{indent}{_INDENT}{e}" for e in entries), f"{indent}}}"]
+
+
+def _block_clause(clause: ast.DataClause) -> list[str]:
+    """A data clause on indented lines of its own (the clauses after the first block clause)."""
+    if isinstance(clause, ast.PredictionsClause):
+        entries = [
+            f"{b.variable.text} by {b.source.text} = {quote(b.column.value)}"
+            for b in clause.bindings
+        ]
+        return _braced("predictions", entries, _INDENT)
+    if isinstance(clause, ast.ClusterClause):
+        return [f"{_INDENT}cluster {quote(clause.column.value)}"]
+    if isinstance(clause, ast.WeightClause):
+        return [f"{_INDENT}weight {quote(clause.column.value)}"]
+    if isinstance(clause, ast.RecodeClause):
+        entries = [f"{quote(e.raw.value)} = {_level(e.value)}" for e in clause.entries]
+        return _braced(f"recode {clause.variable.text}", entries, _INDENT)
+    if isinstance(clause, ast.ColumnsClause):
+        entries = [f"{b.variable.text} = {quote(b.column.value)}" for b in clause.bindings]
+        return _braced("columns", entries, _INDENT)
+    return [f"{_INDENT}{_data_clause(clause)}"]
+
+
+def _split_data(statement: ast.DataDecl) -> tuple[list[ast.DataClause], list[ast.DataClause]]:
+    """The clauses written on the head line, and those from the first block clause on
+    (order is kept, so that the formatted file parses to the same tree)."""
+    clauses = list(statement.clauses)
+    first = next(
+        (i for i, c in enumerate(clauses) if isinstance(c, _BLOCK_CLAUSES)), len(clauses)
+    )
+    return clauses[:first], clauses[first:]
+
+
 def _data_clause(clause: ast.DataClause) -> str:
     if isinstance(clause, ast.ExperimentClause):
         return f"experiment({_names(clause.variables)})"
@@ -84,7 +129,7 @@ def cells(statement: ast.Statement) -> list[str]:
         return out + [r.text for r in statement.roles]
     if isinstance(statement, ast.DataDecl):
         out = ["data", statement.population.text, quote(statement.path.value)]
-        return out + [_data_clause(c) for c in statement.clauses]
+        return out + [_data_clause(c) for c in _split_data(statement)[0]]
     raise TypeError(type(statement).__name__)
 
 
@@ -100,7 +145,11 @@ def render(statement: ast.Statement, widths: list[int] | None = None) -> list[st
                 p.ljust(widths[i]) if i < len(widths) and i + 1 < len(parts) else p
                 for i, p in enumerate(parts)
             ]
-        return [" ".join(parts)]
+        lines = [" ".join(parts)]
+        if isinstance(statement, ast.DataDecl):
+            for clause in _split_data(statement)[1]:
+                lines.extend(_block_clause(clause))
+        return lines
     if isinstance(statement, ast.Version):
         return [f"tdag {_number(statement.number)}"]
     if isinstance(statement, ast.StudyDecl):
@@ -131,6 +180,8 @@ def render(statement: ast.Statement, widths: list[int] | None = None) -> list[st
         for clause in statement.clauses:
             if isinstance(clause, ast.InClause):
                 text += f" in {clause.population.text}"
+            elif isinstance(clause, ast.ScaleClause):
+                text += f" scale {clause.scale.text}"
             else:
                 text += f" contrast {_level(clause.treated)} vs {_level(clause.control)}"
         return [text]

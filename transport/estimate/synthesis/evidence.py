@@ -1,0 +1,223 @@
+"""Which datasets inform which of the target's mechanisms, and under which tie.
+
+The joint model's parameters are the mechanisms P_pop(v | parents(v)) of every population.
+Under causal sufficiency (no `<->` and no shared latent cause among the variables the effect
+depends on), a dataset informs the mechanism of every variable it measures together with
+that variable's parents, whatever its design, as long as the variable was not randomised
+there: randomisation cuts only the randomised variable's own incoming edges (Cooper & Yoo
+1999). A source population's rows then inform the *target's* mechanism when the file says
+the mechanism is `shared` (the same parameters), or `partial V sd X` (the target's
+parameters are the source's plus a shift of scale X); `differs` and undeclared mechanisms
+share nothing. Rows are summed into sufficient statistics per parent cell, so the order of
+data statements and of the rows cannot matter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from transport.data.load import LoadedData
+from transport.errors import DataError
+from transport.estimate.cells import cell_index, is_discrete
+from transport.graph.algorithms import ancestors_without_incoming
+from transport.study import Study, VariableMechanism
+
+Relation = str  # "target" (the target's own rows), "shared", "partial", or "own"
+
+
+@dataclass(frozen=True)
+class Group:
+    """One population's rows that inform one mechanism, as sufficient statistics per
+    parent cell: for a discrete variable a (cells x levels) table of counts, for a
+    continuous one a (cells x 3) table of n, sum and sum of squares."""
+
+    population: str
+    relation: Relation
+    sd: float | None
+    stats: np.ndarray
+    rows: int
+    paths: tuple[str, ...]
+    statement: str | None = None
+
+
+@dataclass(frozen=True)
+class MechanismEvidence:
+    """Everything the data say about one of the target's mechanisms."""
+
+    variable: str
+    parents: tuple[str, ...]
+    shape: tuple[int, ...]
+    kind: str  # "discrete" or "gaussian"
+    levels: int
+    groups: tuple[Group, ...]
+    unused: tuple[tuple[str, str], ...] = ()
+    treatment: str | None = None
+
+    @property
+    def treatment_axis(self) -> int | None:
+        """The position of the treatment among the parents (None when not a parent)."""
+        return self.parents.index(self.treatment) if self.treatment in self.parents else None
+
+    @property
+    def cells(self) -> int:
+        return int(np.prod(self.shape)) if self.shape else 1
+
+    @property
+    def target(self) -> Group | None:
+        return next((g for g in self.groups if g.relation in ("target", "own")), None)
+
+    @property
+    def borrowed(self) -> tuple[Group, ...]:
+        return tuple(g for g in self.groups if g.relation in ("shared", "partial"))
+
+
+def relevant_variables(study: Study) -> tuple[str, ...]:
+    """The variables whose mechanisms E_target[Y | do(X)] depends on: the ancestors of the
+    outcome once the treatment's incoming edges are cut, without the treatment, in a
+    topological order (ties broken by name)."""
+    query = study.query
+    found = ancestors_without_incoming(study.directed, query.outcome, query.treatment)
+    found.discard(query.treatment)
+    order: list[str] = []
+    placed: set[str] = {query.treatment}
+    remaining = sorted(found)
+    while remaining:
+        for name in remaining:
+            if all(p in placed or p not in found for p in study.parents(name)):
+                order.append(name)
+                placed.add(name)
+                remaining.remove(name)
+                break
+        else:  # pragma: no cover - the checker rejects cycles
+            raise DataError("the graph has a cycle among the effect's ancestors")
+    return tuple(order)
+
+
+def _absorbed_latents(study: Study, variable: str) -> tuple[str, ...]:
+    return tuple(
+        p for p in study.parents(variable) if not study.variable(p).observed
+    )
+
+
+def unsupported_reason(study: Study) -> str | None:
+    """Why the conjugate joint model cannot represent this study (None when it can)."""
+    query = study.query
+    relevant = relevant_variables(study)
+    if not is_discrete(study.variable(query.treatment)):
+        return f"the treatment '{query.treatment}' is not discrete"
+    touched = set(relevant) | {query.treatment}
+    for a, b in study.bidirected:
+        if a in touched or b in touched:
+            return f"'{a} <-> {b}' confounds variables the effect depends on"
+    for name in relevant:
+        variable = study.variable(name)
+        if not variable.observed:
+            children = [b for a, b in study.directed if a == name]
+            if len(children) != 1 or study.parents(name):
+                return f"the latent '{name}' is a common cause of {', '.join(children)}"
+            continue
+        if name != query.outcome and not is_discrete(variable):
+            return f"'{name}' is {variable.kind}: the conjugate model counts discrete covariates"
+        for parent in study.parents(name):
+            parent_variable = study.variable(parent)
+            if parent_variable.observed and not is_discrete(parent_variable):
+                return f"'{parent}' is {parent_variable.kind}"
+    return None
+
+
+def mechanism_variables(study: Study) -> tuple[str, ...]:
+    """The observed relevant variables: the mechanisms the g-formula multiplies."""
+    return tuple(v for v in relevant_variables(study) if study.variable(v).observed)
+
+
+def observed_parents(study: Study, variable: str) -> tuple[str, ...]:
+    return tuple(sorted(p for p in study.parents(variable) if study.variable(p).observed))
+
+
+def tie(study: Study, source: str, variable: str) -> tuple[str, float | None, str | None]:
+    """How a source's mechanism for `variable` relates to the target's: ("shared", None),
+    ("partial", sd) or ("differs", None). A latent parent absorbed into the mechanism must
+    be tied too: the weakest of the ties decides, and partial scales add in quadrature."""
+    statuses = []
+    for name in (variable, *_absorbed_latents(study, variable)):
+        sharing = study.sharing(source, VariableMechanism(name))
+        statuses.append(sharing)
+    if any(s.status not in ("shared", "partial") for s in statuses):
+        return "differs", None, None
+    partial = [s for s in statuses if s.status == "partial"]
+    if not partial:
+        return "shared", None, f"shared {variable} for {source}"
+    sd = float(np.sqrt(sum((s.sd or 0.0) ** 2 for s in partial)))
+    return "partial", sd, f"partial {variable} sd {sd:g} for {source}"
+
+
+def _statistics(
+    data: LoadedData, variable: str, parents: Sequence[str], study: Study, kind: str,
+    cells: int,
+) -> np.ndarray:
+    cell, _ = cell_index(data.frame, parents, study)
+    if kind == "discrete":
+        value, _ = cell_index(data.frame, (variable,), study)
+        levels = len(study.variable(variable).levels)
+        table = np.zeros((cells, levels))
+        np.add.at(table, (cell, value), 1.0)
+        return table
+    values = np.asarray(data.frame[variable], dtype=float)
+    out = np.zeros((cells, 3))
+    out[:, 0] = np.bincount(cell, minlength=cells)
+    out[:, 1] = np.bincount(cell, weights=values, minlength=cells)
+    out[:, 2] = np.bincount(cell, weights=values**2, minlength=cells)
+    return out
+
+
+def informs(data: LoadedData, variable: str, parents: Sequence[str]) -> bool:
+    """Whether a dataset follows the mechanism of `variable` and measures its parents."""
+    return variable not in data.spec.randomized and {variable, *parents} <= set(
+        data.spec.measures
+    )
+
+
+def mechanism_evidence(
+    study: Study, loaded: Sequence[LoadedData], variable: str, population: str | None = None
+) -> MechanismEvidence:
+    """The groups of rows that inform `population`'s mechanism of `variable` (the target's
+    by default, borrowing as the file allows; for a source, only its own rows)."""
+    target = study.target.name
+    own = population or target
+    parents = observed_parents(study, variable)
+    shape = tuple(len(study.variable(p).levels) for p in parents)
+    cells = int(np.prod(shape)) if shape else 1
+    kind = "discrete" if is_discrete(study.variable(variable)) else "gaussian"
+    levels = len(study.variable(variable).levels) if kind == "discrete" else 1
+    by_population: dict[str, list[LoadedData]] = {}
+    unused: list[tuple[str, str]] = []
+    for data in loaded:
+        if variable not in data.spec.measures or variable in data.spec.randomized:
+            continue
+        if not informs(data, variable, parents):
+            missing = sorted(set(parents) - set(data.spec.measures))
+            unused.append((data.population, f"{data.spec.path} does not measure "
+                                            f"{', '.join(missing)}"))
+            continue
+        by_population.setdefault(data.population, []).append(data)
+    groups = []
+    for name in sorted(by_population):
+        if name == own:
+            relation, sd, statement = ("target" if own == target else "own"), None, None
+        elif own != target:
+            continue
+        else:
+            relation, sd, statement = tie(study, name, variable)
+            if relation == "differs":
+                unused.append((name, f"{variable} is not declared shared or partial for "
+                                     f"{name}"))
+                continue
+        members = sorted(by_population[name], key=lambda d: (d.spec.path, d.spec.design()))
+        stats = sum(_statistics(d, variable, parents, study, kind, cells) for d in members)
+        groups.append(Group(name, relation, sd, stats, sum(len(d.frame) for d in members),
+                            tuple(d.spec.path for d in members), statement))
+    return MechanismEvidence(variable, parents, shape, kind, levels, tuple(groups),
+                             tuple(sorted(unused)), study.query.treatment)
