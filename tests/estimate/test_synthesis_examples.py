@@ -145,6 +145,9 @@ def test_contradicted_llm_is_discounted(contradicted: dict) -> None:
         assert not low <= contradicted["source_effects"][source]["mean"] <= high
     warnings = " ".join(contradicted["warnings"])
     assert "contradict" in warnings
+    # gpt's `shared` tie is the one the human rows refute outright: its rows add nothing.
+    (gpt,) = [c for c in contradicted["contributions"] if c["population"] == "gpt"]
+    assert gpt["effective_human_n"] <= 1.05 * 800
 
 
 def test_two_shared_sources_in_either_order_give_one_estimate(tmp_path: Path) -> None:
