@@ -41,6 +41,14 @@ def calibrated_estimates(
     found = []
     for spec in study.calibrations:
         source = spec.source or naive_source
+        scale = getattr(study.query, "scale", None) or "difference"
+        if scale != "difference":
+            found.append({
+                "source": source, "calibration": spec.path, "applies": False,
+                "reason": f"calibrations translate differences in means, and this effect is "
+                f"on the {scale} scale",
+            })
+            continue
         if source is None or source not in source_draws:
             found.append({
                 "source": source, "calibration": spec.path, "applies": False,

@@ -88,16 +88,20 @@ def _in_denominator(expr: Expr, term: Prob) -> bool:
 
 def find_dataset(
     key: TableKey, variables: Sequence[str], loaded: Sequence[LoadedData]
-) -> LoadedData:
-    """The data statement that provides this population's distribution under this design."""
+) -> pd.DataFrame:
+    """The rows that give this population's distribution under this design: every data
+    statement of that population and design that measures the variables, pooled (so the
+    order of data statements cannot matter)."""
     population, experiment = key
-    for data in loaded:
-        if (
-            data.population == population
-            and frozenset(data.spec.randomized) == experiment
-            and set(variables) <= set(data.spec.measures)
-        ):
-            return data
+    frames = [
+        data.frame[list(variables)]
+        for data in sorted(loaded, key=lambda d: (d.spec.path, d.spec.design()))
+        if data.population == population
+        and frozenset(data.spec.randomized) == experiment
+        and set(variables) <= set(data.spec.measures)
+    ]
+    if frames:
+        return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     design = f"experiment({', '.join(sorted(experiment))})" if experiment else "observational"
     raise DataError(
         f"the transport formula needs {population} {design} data measuring "
@@ -166,19 +170,18 @@ def posterior_tables(
     means: dict[tuple, Labelled] = {}
     rows: dict[TableKey, int] = {}
     for item in reads(formula):
-        data = find_dataset(item.key, item.variables, loaded)
+        frame = find_dataset(item.key, item.variables, loaded)
         ordered = _discrete_order(item.variables, item.key[1], study)
-        counts = count_cells(data.frame, ordered, study)
+        counts = count_cells(frame, ordered, study)
         if prior_only:
             counts = np.zeros_like(counts)
-        rows[item.key] = len(data.frame)
+        rows[item.key] = len(frame)
         do_count = sum(v in item.key[1] for v in ordered)
         tables[item.key] = Labelled(ordered, dirichlet_draws(counts, do_count, draws, rng))
     for term in mean_terms(formula):
         key = (term.population, frozenset(term.do))
-        data = find_dataset(key, (*term.do, *term.conditions, outcome), loaded)
+        frame = find_dataset(key, (*term.do, *term.conditions, outcome), loaded)
         ordered = _discrete_order(term.do + term.conditions, key[1], study)
-        frame: pd.DataFrame = data.frame
         n, mean, variance, shape = cell_moments(frame, ordered, outcome, study)
         if prior_only:
             values = np.asarray(frame[outcome], dtype=float)

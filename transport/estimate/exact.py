@@ -11,6 +11,7 @@ from transport.data.load import LoadedData
 from transport.errors import DataError
 from transport.estimate.cells import is_discrete
 from transport.estimate.conjugate import ConjugateInputs, outcome_formula, posterior_tables
+from transport.estimate.scales import null_value, on_scale, scale_of
 from transport.estimate.tensor import Labelled, evaluate_draws
 from transport.identification.expr import Expr, Prob
 from transport.study import Study
@@ -39,7 +40,8 @@ def _outcome_values(study: Study) -> np.ndarray | None:
 
 
 def effect_from(result: Labelled, study: Study) -> np.ndarray:
-    """E[Y | do(a)] - E[Y | do(b)] per draw from the evaluated formula."""
+    """E[Y | do(a)] against E[Y | do(b)] per draw from the evaluated formula, on the
+    query's scale."""
     query = study.query
     treatment, outcome = query.treatment, query.outcome
     data = result.data
@@ -63,12 +65,13 @@ def effect_from(result: Labelled, study: Study) -> np.ndarray:
         shape[axis] = len(values)
         data = (data * values.reshape(shape)).sum(axis=axis)
         dims.remove(outcome)
+    scale = scale_of(study)
     if treatment not in dims:
-        return np.zeros(data.shape[0])
+        return np.full(data.shape[0], null_value(scale))
     levels = study.variable(treatment).levels
     a, b = (_position(levels, v) for v in query.contrast)
     axis = 1 + dims.index(treatment)
-    return np.take(data, a, axis=axis) - np.take(data, b, axis=axis)
+    return on_scale(np.take(data, a, axis=axis), np.take(data, b, axis=axis), scale)
 
 
 def formula_effect(

@@ -25,6 +25,7 @@ from transport.estimate.parametric_run import borrows_through_partial
 from transport.estimate.ppi import ppi_estimate
 from transport.estimate.result import EstimateResult
 from transport.estimate.robustness import robustness as robustness_curve
+from transport.estimate.scales import describe_scale, null_value, scale_of
 from transport.estimate.summary import describe
 from transport.estimate.synthesis.evidence import unsupported_reason
 from transport.estimate.synthesis.path import (
@@ -45,13 +46,6 @@ def _seed(study: Study, seed: int | None) -> int:
     if seed is not None:
         return seed
     return study.fit.seed if study.fit.seed is not None else 0
-
-
-def _effect_scale(study: Study) -> str:
-    variable = study.variable(study.query.outcome)
-    if variable.kind == "binary":
-        return "difference in probability"
-    return f"difference in means of {variable.name}"
 
 
 def _exact_possible(identification, study: Study) -> bool:
@@ -340,12 +334,21 @@ def estimate_study(
     elif identification.transportable or borrows_through_partial(
         study, _relevant_variables(study)
     ):
+        if scale_of(study) != "difference":
+            raise DataError(
+                f"scale {scale_of(study)} needs the exact model, and this study needs the "
+                "parametric one (a continuous covariate or a confounded mechanism); estimate "
+                "the difference instead"
+            )
         path = _parametric_path(study, loaded, seed)
         if not robustness:
             path["robustness"] = None
     else:
         raise _refusal(identification)
     effect, summary, prior = path["effect_draws"], path["effect"], path["prior"]
+    null = null_value(scale_of(study))
+    summary = dict(summary, scale=scale_of(study), null=null,
+                   prob_positive=float((np.asarray(effect) > null).mean()))
     source_effects, source_draws = path["source_effects"], path["source_draws"]
     used_sources = [p for p in path["used_sources"] if p != study.target.name]
     naive_source = _naive_source(study, used_sources, source_effects, loaded)
@@ -413,7 +416,7 @@ def estimate_study(
         status=identification.status,
         method=path["method"],
         effect=summary,
-        effect_scale=_effect_scale(study),
+        effect_scale=describe_scale(study),
         source_effects=source_effects,
         naive=naive,
         assumption_checks=found_checks,

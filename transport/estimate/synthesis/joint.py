@@ -22,6 +22,7 @@ import numpy as np
 
 from transport.data.load import LoadedData
 from transport.errors import DataError
+from transport.estimate.scales import on_scale, scale_of
 from transport.estimate.synthesis.borrowing import Configuration
 from transport.estimate.synthesis.discrete import discrete_draws
 from transport.estimate.synthesis.evidence import (
@@ -31,8 +32,6 @@ from transport.estimate.synthesis.evidence import (
 )
 from transport.estimate.synthesis.gaussian import gaussian_draws
 from transport.study import Study
-
-SCALES = ("difference", "ratio", "odds_ratio")
 
 
 def stream(seed: int, *names: str) -> np.random.Generator:
@@ -197,9 +196,4 @@ def effect_draws(study: Study, posterior: Mapping[str, MechanismPosterior]) -> n
     contrast = query.contrast or (levels[-1], levels[0])
     a, b = (level_position(levels, v) for v in contrast)
     treated, control = mean_under(study, posterior, a), mean_under(study, posterior, b)
-    scale = getattr(query, "scale", "difference") or "difference"
-    if scale == "ratio":
-        return treated / control
-    if scale == "odds_ratio":
-        return (treated / (1 - treated)) / (control / (1 - control))
-    return treated - control
+    return on_scale(treated, control, scale_of(study))

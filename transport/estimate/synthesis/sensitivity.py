@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from transport.estimate.scales import null_value, scale_of
 from transport.estimate.summary import hdi
 from transport.estimate.synthesis.evidence import MechanismEvidence
 from transport.estimate.synthesis.gaussian import group_sigma
@@ -54,11 +55,14 @@ def conclusion_of(study: Study) -> tuple[str, Callable[[np.ndarray], object]]:
         rule = study.decision
         return (f"the decision rule '{rule.describe()}'", lambda d: bool(rule.holds(d)))
 
+    null = null_value(scale_of(study))
+
     def sign(draws: np.ndarray) -> object:
         low, high = hdi(draws)
-        return "positive" if low > 0 else "negative" if high < 0 else None
+        return "above" if low > null else "below" if high < null else None
 
-    return "the sign of the effect as its 95% interval states it", sign
+    return (f"whether the 95% interval of the effect lies above or below {null:g} "
+            "(no effect)", sign)
 
 
 def _shifted_effect(study: Study, posterior: dict[str, MechanismPosterior], variable: str,
