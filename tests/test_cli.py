@@ -362,7 +362,7 @@ def _graph_edges(fmt: str, out: str) -> set[tuple[str, str]]:
     elif fmt == "dagitty":
         pairs = re.findall(r"^(\S+) -> (\S+)$", out, re.M)
     elif fmt == "json":
-        pairs = [(e["from"], e["to"]) for e in json.loads(out)["edges"]]
+        pairs = [(e["tail"], e["head"]) for e in json.loads(out)["edges"]]
     elif fmt == "graphml":
         root = ElementTree.fromstring(out.encode("utf-8"))
         pairs = [(e.get("source"), e.get("target")) for e in root.iter()

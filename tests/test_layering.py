@@ -21,7 +21,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "transport"
 
 #: Bottom up. An entry is one layer: the module prefixes in it.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("transport.version", "transport.display"),
+    ("transport.version", "transport.display", "transport.schemas"),
     ("transport.source",),
     ("transport.errors",),
     ("transport.files",),
@@ -34,6 +34,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("transport.calibrate",),
     ("transport.estimate",),
     ("transport.render",),
+    ("transport.bridges",),
     ("transport.report",),
     ("transport.api",),
     ("transport.cli",),

@@ -385,8 +385,8 @@ def _graph(study: Study):
     import networkx as nx
 
     graph = nx.DiGraph()
-    graph.add_nodes_from(v.name for v in study.variables)
-    graph.add_edges_from(study.directed)
+    graph.add_nodes_from(sorted(v.name for v in study.variables))
+    graph.add_edges_from(sorted(study.directed))
     return graph
 
 
@@ -414,7 +414,7 @@ def latent_plan(study: Study, relevant: set[str]) -> dict[str, str]:
     latent variable the effect depends on cannot be estimated here: DataError."""
     absorbed = {}
     graph = _graph(study)
-    for variable in study.variables:
+    for variable in sorted(study.variables, key=lambda v: v.name):
         if variable.observed:
             continue
         name = variable.name
@@ -485,14 +485,16 @@ def _rows(study: Study, loaded, variable: str, parents: tuple[str, ...]):
     data statements where the variable itself was randomized)."""
     out: dict[str, list[pd.DataFrame]] = {}
     files: dict[str, list[str]] = {}
-    for item in loaded:
+    for item in sorted(loaded, key=lambda d: (d.spec.population, d.spec.path,
+                                              d.spec.design())):
         spec = item.spec
         cols = (variable, *parents)
         if variable in spec.randomized or not all(c in item.frame.columns for c in cols):
             continue
         out.setdefault(spec.population, []).append(item.frame[list(cols)])
         files.setdefault(spec.population, []).append(str(spec.path))
-    return {p: pd.concat(frames, ignore_index=True) for p, frames in out.items()}, files
+    return ({p: pd.concat(out[p], ignore_index=True) for p in sorted(out)},
+            {p: files[p] for p in sorted(files)})
 
 
 def build_spec(study: Study, loaded, shift_scale: float | Mapping[str, float] | None = None,
@@ -500,7 +502,7 @@ def build_spec(study: Study, loaded, shift_scale: float | Mapping[str, float] | 
     """The model: which mechanisms, in which populations, coded how, tied how."""
     q = study.query
     target = study.target.name
-    sources = tuple(p.name for p in study.sources)
+    sources = tuple(sorted(p.name for p in study.sources))
     relevant, _ = relevant_variables(study)
     absorbed_by = latent_plan(study, relevant)
     _check_confounding(study, relevant)
@@ -516,11 +518,13 @@ def build_spec(study: Study, loaded, shift_scale: float | Mapping[str, float] | 
         if unknown:
             raise DataError(f"shift_scale names unknown variables: {', '.join(unknown)}")
     mechanisms: dict[str, MechanismSpec] = {}
-    for variable in study.variables:
+    # names, parents and populations in sorted order: the model (and so every random draw)
+    # must not depend on the order of statements in the file
+    for variable in sorted(study.variables, key=lambda v: v.name):
         if not variable.observed:
             continue
         name = variable.name
-        all_parents = study.parents(name)
+        all_parents = tuple(sorted(study.parents(name)))
         latent_parents = [p for p in all_parents if not study.variable(p).observed]
         if any(p not in absorbed_by for p in latent_parents):
             continue  # a latent parent we cannot absorb, and the effect does not need it

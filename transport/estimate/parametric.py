@@ -152,7 +152,7 @@ def _topological(study: Study, names: set[str]) -> list[str]:
     import networkx as nx
 
     graph = mech._graph(study)
-    return [n for n in nx.topological_sort(graph) if n in names]
+    return [n for n in nx.lexicographical_topological_sort(graph) if n in names]
 
 
 def empirical_covariates(study: Study, loaded, population: str, pre: set[str]):

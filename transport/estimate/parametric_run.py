@@ -52,7 +52,7 @@ def parametric_estimate(study: Study, loaded: Sequence[LoadedData], seed: int) -
     rng = np.random.default_rng([seed, 11])
     noise: dict[str, np.ndarray] = {}
     shifted: dict[str, list[str]] = {}
-    for source in study.sources:
+    for source in sorted(study.sources, key=lambda s: s.name):
         for variable in sorted(shared_in(study, source.name)):
             mechanism = fit.spec.mechanisms.get(variable)
             if mechanism is None:

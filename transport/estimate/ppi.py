@@ -30,7 +30,10 @@ Z_95 = 1.959963984540054
 
 
 def _first(loaded, test):
-    return next((d for d in loaded if test(d)), None)
+    """The first matching data statement in a fixed order (population, path, design), so
+    the choice never depends on the order of data statements in the file."""
+    ordered = sorted(loaded, key=lambda d: (d.population, d.spec.path, d.spec.design()))
+    return next((d for d in ordered if test(d)), None)
 
 
 def _arm_values(study: Study) -> tuple:
@@ -56,11 +59,10 @@ def ppi_estimate(study: Study, loaded: Sequence[LoadedData]) -> dict:
     if source is None:
         return {"applies": False,
                 "reason": f"needs an LLM experiment on {treatment} that measures {outcome}"}
-    candidates = [
-        v for v in labelled.spec.measures
-        if v not in (treatment, outcome) and v in source.spec.measures
-        and is_discrete(study.variable(v))
-    ]
+    candidates = sorted(
+        v for v in study.covariates(labelled.spec)
+        if v in source.spec.measures and is_discrete(study.variable(v))
+    )
     unlabelled = _first(
         loaded,
         lambda d: d.population == target and not d.spec.randomized and d is not labelled

@@ -103,6 +103,12 @@ def _checks(study, loaded, draws, rng) -> tuple[AssumptionCheck, ...]:
     return tuple(found)
 
 
+def _claim(declared: str, mechanism: str) -> str:
+    """`shared y`, or `partial y sd 0.3` from a declared `partial sd 0.3`."""
+    word, _, rest = declared.partition(" ")
+    return f"{word} {mechanism}" + (f" {rest}" if rest else "")
+
+
 def _naive_source(study: Study, used: list[str], effects: dict, loaded) -> str | None:
     """The source whose own effect is the naive answer: among the sources whose rows enter
     the estimate (else any with an effect), the one the file trusts most for the outcome
@@ -382,7 +388,7 @@ def estimate_study(
         if check.verdict == "contradicted":
             first, second = check.between
             warnings.append(
-                f"the data contradict '{check.declared} {check.mechanism}' between "
+                f"the data contradict '{_claim(check.declared, check.mechanism)}' between "
                 f"{first} and {second}"
                 + ("" if study.target.name in check.between else
                    f" (both declared with {study.target.name}, so they must agree)")

@@ -40,7 +40,9 @@ def estimate_text(result: EstimateResult) -> str:
         f"  {effect['mean']:+.3f}  sd {effect['sd']:.3f}  95% HDI {_interval(effect['hdi_95'])}"
         f"  P(effect > 0) = {effect['prob_positive']:.3f}",
         f"  method: {data['method']}",
-        f"  identified by: {data['estimand']}",
+        "  identified by: " + (data["estimand"] or "no nonparametric formula (not transportable "
+                               "from the data statements alone); the estimate rests on the "
+                               "`partial` claims"),
     ]
     lines += _basis_lines(data)
     if data.get("decision"):

@@ -75,7 +75,8 @@ def contributions(
         low, high = hdi(without)
         ratio = float(np.var(without, ddof=1)) / variance if variance > 0 else None
         worth = n_human * ratio if (ratio is not None and n_human > 0) else None
-        note = (f"with {name}'s rows the estimate is worth {worth:.0f} human participants "
+        owner = "all the sources'" if name == "all sources" else f"{name}'s"
+        note = (f"with {owner} rows the estimate is worth {worth:.0f} human participants "
                 f"({worth - n_human:+.0f} on the {n_human} observed)"
                 if worth is not None else
                 "no human rows inform the outcome's mechanism, so no worth in participants")
