@@ -1,0 +1,3 @@
+"""Mixed-subjects designs: human answers, each source's per-unit predictions of them, and
+unlabelled units with predictions only. PPI++ (`ppi`) and a Bayesian joint model
+(`bayes_ppi`), both cluster-robust and weighted; numpy and scipy only, no Study objects."""
