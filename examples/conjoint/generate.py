@@ -47,14 +47,14 @@ def _logistic(x: np.ndarray) -> np.ndarray:
 
 def _human_logit(dimension: str, age: np.ndarray, taste: np.ndarray) -> np.ndarray:
     if dimension == "more":
-        return 0.6 + 0.25 * (age - 3.5) + taste
+        return 0.6 + 0.25 * (age - 3.5) + 1.5 * taste
     return 0.3 + 0.8 * taste
 
 
 def _llm_logit(dimension: str, age: np.ndarray, taste: np.ndarray,
                rng: np.random.Generator) -> np.ndarray:
     if dimension == "more":
-        return 0.2 + 0.3 * (age - 3.5) + 0.9 * taste
+        return 0.2 + 0.3 * (age - 3.5) + 1.4 * taste
     return 0.1 + 0.3 * rng.normal(size=len(age))
 
 
