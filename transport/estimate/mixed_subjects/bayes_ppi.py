@@ -24,6 +24,9 @@ functional. docs/mixed_subjects.md gives the reasoning.
 
 from __future__ import annotations
 
+import zlib
+from dataclasses import dataclass
+
 import numpy as np
 
 from transport.estimate.mixed_subjects.diagnostics import within_arm_correlations
@@ -36,6 +39,7 @@ from transport.estimate.mixed_subjects.results import (
 
 SMALLEST = "smallest"
 JEFFREYS = 0.5
+BLOCK_SIZE = 2_000_000  # cluster weights drawn per block of draws: memory stays bounded
 
 
 def bayes_ppi(
@@ -62,22 +66,30 @@ def bayes_ppi(
     for arm in arms:
         if np.count_nonzero(data.labelled.arm == arm) < 2:
             raise MixedSubjectsError(f"arm {arm!r} needs at least 2 labelled units")
-    rng = np.random.default_rng(seed)
     lab_codes, unl_codes, groups = data.cluster_codes()
-    cluster_weights = rng.standard_exponential((draws, groups))
-    prior_rng = np.random.default_rng([seed, 1])
     correlations = within_arm_correlations(data, arms)
+    models = {name: _model_for(data, name, max_levels) for name in names}
+    statistics = {
+        (name, position): _arm_statistics(data, name, arm, models[name], lab_codes, unl_codes,
+                                          groups)
+        for name in names for position, arm in enumerate(arms)
+    }
+    priors = {key: np.random.default_rng([seed, zlib.crc32(key[0].encode()), key[1]])
+              for key in statistics}
+    rng = np.random.default_rng(seed)
+    block = max(1, min(draws, BLOCK_SIZE // groups))
+    parts: dict[tuple[str, int], list[np.ndarray]] = {key: [] for key in statistics}
+    for start in range(0, draws, block):
+        cluster_weights = rng.standard_exponential((min(block, draws - start), groups))
+        for key, stats in statistics.items():
+            parts[key].append(_arm_means(stats, cluster_weights @ stats.sums, prior,
+                                         priors[key]))
     fits = []
     for name in names:
-        model = _model_for(data, name, max_levels)
-        means = [
-            _arm_draws(data, name, arm, model, cluster_weights, lab_codes, unl_codes,
-                       prior, prior_rng)
-            for arm in arms
-        ]
+        means = [np.concatenate(parts[name, position]) for position in range(len(arms))]
         effect = means[0] if control is None else means[0] - means[1]
         fits.append(BayesPredictorFit(
-            predictor=name, model=model, draws=effect,
+            predictor=name, model=models[name], draws=effect,
             within_arm_correlation=correlations[name],
             warning=uninformative_warning(name, correlations[name])))
     if predictor == SMALLEST:
@@ -97,12 +109,20 @@ def _model_for(data: MixedSubjectsData, name: str, max_levels: int) -> str:
     return "discrete" if binary and len(np.unique(values)) <= max_levels else "regression"
 
 
-def _arm_draws(data: MixedSubjectsData, name: str, arm: object, model: str,
-               cluster_weights: np.ndarray, lab_codes: np.ndarray, unl_codes: np.ndarray,
-               prior: float, prior_rng: np.random.Generator) -> np.ndarray:
-    """Draws of E[y | arm] under the model."""
+@dataclass(frozen=True)
+class _ArmStatistics:
+    """Per cluster, the weighted sums the arm's model needs: for "discrete", the counts of
+    each prediction level on all units, then of y = 1 and y = 0 per level on the labelled
+    ones; for "regression", Σw, Σwf, Σwf², Σwy, Σwfy on the labelled and Σw, Σwf on all."""
+
+    model: str
+    sums: np.ndarray
+    levels: int
+
+
+def _arm_statistics(data: MixedSubjectsData, name: str, arm: object, model: str,
+                    lab_codes: np.ndarray, unl_codes: np.ndarray, groups: int) -> _ArmStatistics:
     labelled, unlabelled = data.labelled, data.unlabelled
-    groups = cluster_weights.shape[1]
     in_lab, in_unl = labelled.arm == arm, unlabelled.arm == arm
     f_lab = labelled.predictions[name][in_lab]
     f_unl = unlabelled.predictions[name][in_unl]
@@ -110,33 +130,35 @@ def _arm_draws(data: MixedSubjectsData, name: str, arm: object, model: str,
     w_lab, w_unl = labelled.weights()[in_lab], unlabelled.weights()[in_unl]
     codes_lab, codes_unl = lab_codes[in_lab], unl_codes[in_unl]
 
-    def per_cluster(codes: np.ndarray, values: np.ndarray) -> np.ndarray:
-        return np.bincount(codes, weights=values, minlength=groups)
+    def lab_sum(values: np.ndarray) -> np.ndarray:
+        return np.bincount(codes_lab, weights=w_lab * values, minlength=groups)
+
+    def all_sum(values_lab: np.ndarray, values_unl: np.ndarray) -> np.ndarray:
+        return lab_sum(values_lab) + np.bincount(codes_unl, weights=w_unl * values_unl,
+                                                 minlength=groups)
 
     if model == "discrete":
         levels = np.unique(np.concatenate([f_lab, f_unl]))
-        draws = cluster_weights.shape[0]
-        shape = (draws, len(levels))
-        level_counts = np.column_stack([
-            per_cluster(codes_lab, w_lab * (f_lab == v)) + per_cluster(codes_unl,
-                                                                       w_unl * (f_unl == v))
-            for v in levels])
-        ones = np.column_stack([per_cluster(codes_lab, w_lab * (f_lab == v) * y)
-                                for v in levels])
-        zeros = np.column_stack([per_cluster(codes_lab, w_lab * (f_lab == v) * (1 - y))
-                                 for v in levels])
-        p_level = cluster_weights @ level_counts + prior_rng.gamma(prior, size=shape)
-        p_level /= p_level.sum(axis=1, keepdims=True)
-        yes = cluster_weights @ ones + prior_rng.gamma(prior, size=shape)
-        no = cluster_weights @ zeros + prior_rng.gamma(prior, size=shape)
+        columns = ([all_sum(f_lab == v, f_unl == v) for v in levels]
+                   + [lab_sum((f_lab == v) * y) for v in levels]
+                   + [lab_sum((f_lab == v) * (1 - y)) for v in levels])
+        return _ArmStatistics(model, np.column_stack(columns), len(levels))
+    columns = [lab_sum(v) for v in (np.ones_like(y), f_lab, f_lab**2, y, f_lab * y)]
+    columns += [all_sum(np.ones_like(f_lab), np.ones_like(f_unl)), all_sum(f_lab, f_unl)]
+    return _ArmStatistics(model, np.column_stack(columns), 0)
+
+
+def _arm_means(stats: _ArmStatistics, totals: np.ndarray, prior: float,
+               prior_rng: np.random.Generator) -> np.ndarray:
+    """Draws of E[y | arm] from the cluster-weighted totals (one row per draw)."""
+    if stats.model == "discrete":
+        size = stats.levels
+        pseudo = prior_rng.gamma(prior, size=totals.shape)
+        counts = totals + pseudo
+        p_level = counts[:, :size] / counts[:, :size].sum(axis=1, keepdims=True)
+        yes, no = counts[:, size:2 * size], counts[:, 2 * size:]
         return (p_level * yes / (yes + no)).sum(axis=1)
-    stats_lab = np.column_stack([per_cluster(codes_lab, w_lab * v)
-                                 for v in (np.ones_like(y), f_lab, f_lab**2, y, f_lab * y)])
-    stats_all = np.column_stack([
-        per_cluster(codes_lab, w_lab) + per_cluster(codes_unl, w_unl),
-        per_cluster(codes_lab, w_lab * f_lab) + per_cluster(codes_unl, w_unl * f_unl)])
-    s0, s_f, s_ff, s_y, s_fy = (cluster_weights @ stats_lab).T
-    t0, t_f = (cluster_weights @ stats_all).T
+    s0, s_f, s_ff, s_y, s_fy, t0, t_f = totals.T
     mean_f_lab, mean_y = s_f / s0, s_y / s0
     spread = s_ff / s0 - mean_f_lab**2
     slope = np.where(spread > 1e-12 * (1 + mean_f_lab**2),
