@@ -22,8 +22,11 @@ from transport.estimate.mixed_subjects.ppi import ppi_difference  # noqa: E402
 
 
 def read(path: Path) -> dict[str, np.ndarray]:
-    table = np.genfromtxt(path, delimiter=",", names=True)
-    return {name: np.asarray(table[name]) for name in table.dtype.names}
+    """The columns of one of the example's CSVs (all numeric), by header name."""
+    with path.open(encoding="utf-8") as handle:
+        names = handle.readline().strip().split(",")
+        table = np.loadtxt(handle, delimiter=",", ndmin=2)
+    return {name: table[:, index] for index, name in enumerate(names)}
 
 
 def units(columns: dict[str, np.ndarray], attribute: str, clustered: bool,

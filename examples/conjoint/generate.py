@@ -72,9 +72,12 @@ def true_effect(dimension: str, shares: np.ndarray = POPULATION_SHARE) -> float:
 
 def simulate(rng: np.random.Generator, dimension: str, labelled_respondents: int,
              unlabelled_respondents: int, tasks: int = 6, extra_tasks: int = 2,
-             shares: np.ndarray = SAMPLED_SHARE) -> dict[str, dict[str, np.ndarray]]:
+             shares: np.ndarray = SAMPLED_SHARE,
+             probabilities: bool = False) -> dict[str, dict[str, np.ndarray]]:
     """One study's rows for one attribute: {"labelled": columns, "unlabelled": columns}.
-    Respondent ages are drawn with `shares`; `design_w` makes them the population's."""
+    Respondent ages are drawn with `shares`; `design_w` makes them the population's. With
+    `probabilities`, GPT-4o's prediction is its probability of sparing the profile rather
+    than its choice."""
     total = labelled_respondents + unlabelled_respondents
     age = rng.choice(BRACKETS, size=total, p=shares)
     taste = rng.normal(size=total)
@@ -84,7 +87,8 @@ def simulate(rng: np.random.Generator, dimension: str, labelled_respondents: int
         who = np.repeat(respondents, count)
         task = np.tile(np.arange(first_task, first_task + count), len(respondents))
         human = rng.random(len(who)) < _logistic(_human_logit(dimension, age[who], taste[who]))
-        llm = rng.random(len(who)) < _logistic(_llm_logit(dimension, age[who], taste[who], rng))
+        llm_p = _logistic(_llm_logit(dimension, age[who], taste[who], rng))
+        llm = llm_p if probabilities else (rng.random(len(who)) < llm_p).astype(float)
         first_has = rng.random(len(who)) < 0.5
         columns = {
             "respondent_id": np.repeat(who, 2) + 1,
@@ -95,7 +99,8 @@ def simulate(rng: np.random.Generator, dimension: str, labelled_respondents: int
             "design_w": np.repeat(weight[who], 2),
         }
         has = columns[dimension] == 1
-        columns["gpt4o_saved"] = np.where(has, np.repeat(llm, 2), ~np.repeat(llm, 2)).astype(int)
+        predicted = np.where(has, np.repeat(llm, 2), 1 - np.repeat(llm, 2))
+        columns["gpt4o_saved"] = predicted if probabilities else predicted.astype(int)
         if answered:
             columns["saved"] = np.where(has, np.repeat(human, 2),
                                         ~np.repeat(human, 2)).astype(int)

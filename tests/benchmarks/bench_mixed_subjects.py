@@ -10,6 +10,10 @@ and unlabelled rows in one cluster), and further respondents have predictions on
   intervals that treat rows as independent against intervals with respondent clusters.
 * weights: the young over-sampled, older respondents care more about numbers; coverage of the
   population (weighted) effect, with and without the design weights (clusters on).
+* probabilities: GPT-4o reports its probability of sparing each profile, so the Bayesian path
+  uses its regression model; clusters and weights on.
+* against ppi_py: independent units, a predictor biased in its arm effect, λ = 1: the spread
+  of the estimate (both compute the same one) against each package's standard error.
 
 Run: python tests/benchmarks/bench_mixed_subjects.py [STUDIES] [SEED]
 """
@@ -45,14 +49,16 @@ def as_data(study: dict, clustered: bool, weighted: bool) -> MixedSubjectsData:
     return MixedSubjectsData(units(study["labelled"]), units(study["unlabelled"]))
 
 
-def run(studies: int, seed: int, shares: np.ndarray, variants: dict) -> dict:
+def run(studies: int, seed: int, shares: np.ndarray, variants: dict,
+        probabilities: bool = False) -> dict:
     truth = true_effect("more")
     rng = np.random.default_rng(seed)
     hits = {name: 0 for name in variants}
     widths = {name: [] for name in variants}
     errors = {name: [] for name in variants}
     for index in range(studies):
-        study = simulate(rng, "more", LABELLED, UNLABELLED, TASKS, shares=shares)
+        study = simulate(rng, "more", LABELLED, UNLABELLED, TASKS, shares=shares,
+                         probabilities=probabilities)
         for name, (method, clustered, weighted) in variants.items():
             data = as_data(study, clustered, weighted)
             if method == "ppi":
@@ -81,6 +87,33 @@ def show(title: str, results: dict, studies: int) -> None:
         print(f"  {name:44s} {coverage:8.3f}  {width:10.4f}  {bias:+.4f}  {sd:.4f}")
 
 
+def against_ppi_py(studies: int, seed: int) -> None:
+    import ppi_py
+
+    rng = np.random.default_rng(seed)
+    estimates, ours, theirs = [], [], []
+
+    def units(size: int):
+        arm, z = rng.integers(0, 2, size), rng.normal(size=size)
+        y = 0.3 * arm + z + rng.normal(size=size)
+        return arm, z, y, 0.8 * y + 0.3 + 0.5 * arm + rng.normal(scale=0.8, size=size)
+
+    for _ in range(studies):
+        (arm, z, y, f), (arm_u, z_u, _, f_u) = units(300), units(3000)
+        data = MixedSubjectsData(Units(arm, {"llm": f}, y, covariates=z),
+                                 Units(arm_u, {"llm": f_u}, covariates=z_u))
+        result = ppi_difference(data, 1, 0, adjust=True, lam=1.0)
+        x = np.column_stack([np.ones(300), arm, z])
+        x_u = np.column_stack([np.ones(3000), arm_u, z_u])
+        low, high = ppi_py.ppi_ols_ci(x, y, f, x_u, f_u, alpha=0.05, lam=1.0)
+        estimates.append(result.estimate)
+        ours.append(result.se)
+        theirs.append((high[1] - low[1]) / (2 * 1.959963984540054))
+    print(f"\nagainst ppi_py ({studies} studies, biased predictor, lambda = 1, adjusted): sd of "
+          f"the estimate {np.std(estimates):.4f}; mean standard error: this package "
+          f"{np.mean(ours):.4f}, ppi_py {np.mean(theirs):.4f}")
+
+
 def main() -> None:
     studies = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else 2026
@@ -104,6 +137,12 @@ def main() -> None:
         "Bayesian joint model, clusters and weights": ("bayes", True, True),
     })
     show("informative weights (coverage of the population effect)", weighting, studies)
+    probabilities = run(studies, seed + 2, SAMPLED_SHARE, {
+        "PPI++, clusters and weights": ("ppi", True, True),
+        "Bayesian regression model, clusters and weights": ("bayes", True, True),
+    }, probabilities=True)
+    show("GPT-4o's probabilities as predictions (clusters, weights)", probabilities, studies)
+    against_ppi_py(studies, seed + 3)
     print(f"\n{time.perf_counter() - start:.1f} s in all")
 
 
