@@ -49,7 +49,9 @@ def ppi_difference(
     """PPI++ for the difference in mean outcome between arm `treated` and arm `control`
     (an AMCE when the arm is a randomised attribute), adjusted for the covariates when
     `adjust` is true. `predictor`: a source name, "smallest" (the predictor with the
-    narrowest interval; the default) or "combined" (the optimal combination)."""
+    narrowest interval; the default) or "combined" (the optimal combination). `lam`: a fixed
+    λ for every single-predictor fit instead of power tuning (0: human only; 1: plain PPI);
+    the combination is always tuned."""
     levels = _levels(data, (treated, control))
     others = [value for value in levels if value != control]
 
