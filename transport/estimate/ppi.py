@@ -89,9 +89,13 @@ def ppi_estimate(study: Study, loaded: Sequence[LoadedData]) -> dict:
     (y1, f1, _), (y0, f0, _) = groups
     return {
         "applies": True,
+        "kind": "cell means of an LLM experiment",
         **ppi_difference(y1, f1, y0, f0, difference),
-        "predictor": f"{source.population}'s mean {outcome} per arm and cell of "
+        "predictor": source.population,
+        "predictor_detail": f"{source.population}'s mean {outcome} per arm and cell of "
         f"({', '.join(covariates) or 'no covariates'}), from {source.spec.path}",
+        "cluster": None,
+        "weighted": False,
         "labelled": labelled.spec.path,
         "unlabelled": unlabelled.spec.path,
         "assumption": f"the {target} experiment's units are a random sample of the same "
@@ -129,6 +133,7 @@ def ppi_difference(
         "n_labelled": n1 + n0,
         "n_unlabelled": big_n,
         "effective_n": float(effective),
+        "effective_human_n": float(effective),
         "llm_worth_n": float(effective - (n1 + n0)),
     }
 

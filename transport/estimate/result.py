@@ -30,6 +30,7 @@ class EstimateResult:
     warnings: tuple[str, ...] = field(default=())
     decision: dict | None = None
     ppi: dict | None = None
+    bayes_ppi: dict | None = None
     calibrated: tuple = ()
     contributions: tuple = ()
     prior_driven: bool = False
@@ -85,6 +86,7 @@ class EstimateResult:
             "refusal": self.refusal,
             "decision": self.decision,
             "ppi": self.ppi,
+            "bayes_ppi": self.bayes_ppi,
             "calibrated": list(self.calibrated),
             "contributions": list(self.contributions),
             "prior_driven": self.prior_driven,

@@ -21,6 +21,7 @@ from transport.estimate.exact import (
     formula_effect,
     has_experiment,
 )
+from transport.estimate.mixed_subjects.from_study import mixed_subjects
 from transport.estimate.parametric_run import borrows_through_partial
 from transport.estimate.ppi import ppi_estimate
 from transport.estimate.result import EstimateResult
@@ -396,6 +397,13 @@ def estimate_study(
                    if getattr(check, "without", None) and check.without.get("mean") is not None
                    else "")
             )
+    mixed = mixed_subjects(study, loaded, seed, draws)
+    if any(d.spec.cluster for d in loaded):
+        warnings.append(
+            "the joint model treats rows that share a cluster as independent, so its interval "
+            "may be too narrow; the mixed-subjects estimates (PPI++ and its Bayesian "
+            "counterpart) use the `cluster` clauses"
+        )
     calibrated = calibrated_estimates(
         study, source_draws, naive_source, np.random.default_rng(seed + 2)
     )
@@ -413,7 +421,8 @@ def estimate_study(
     estimand = identification.to_json()["estimand"]
     return EstimateResult(
         calibrated=tuple(calibrated),
-        ppi=ppi_estimate(study, loaded),
+        ppi=mixed.ppi if mixed is not None else ppi_estimate(study, loaded),
+        bayes_ppi=mixed.bayes if mixed is not None else None,
         effect_draws=effect,
         source_draws=source_draws,
         decision=decision,

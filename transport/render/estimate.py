@@ -76,16 +76,24 @@ def estimate_text(result: EstimateResult) -> str:
             lines.append(f"  calibration {item['calibration']}: not applied ({item['reason']})")
     ppi = data.get("ppi")
     if ppi and ppi.get("applies"):
+        classical = ppi["classical"]
         lines += [
             "",
-            "Prediction-powered estimate (PPI++; LLM predictions plus the human experiment):",
-            f"  {ppi['estimate']:+.3f}  95% CI {_interval(ppi['ci_95'])}  (difference in means "
-            f"alone: {ppi['classical']['estimate']:+.3f} {_interval(ppi['classical']['ci_95'])})",
-            f"  the LLM data are worth {ppi['llm_worth_n']:.0f} more human participants "
-            f"(effective n {ppi['effective_n']:.0f} from {ppi['n_labelled']} humans; "
-            f"lambda {ppi['lambda']:.2f})",
+            f"Prediction-powered estimate (PPI++, {ppi['kind']}; predictor "
+            f"{ppi['predictor']}):",
+            f"  {ppi['estimate']:+.3f}  95% CI {_interval(ppi['ci_95'])}  (human data "
+            f"alone: {classical['estimate']:+.3f} {_interval(classical['ci_95'])})",
+            f"  effective human n {ppi['effective_human_n']:.0f} from {ppi['n_labelled']} "
+            f"labelled units ({ppi['llm_worth_n']:+.0f} from the predictions)"
+            + (f"; clusters: {ppi['cluster']}" if ppi.get("cluster") else "")
+            + ("; weighted" if ppi.get("weighted") else ""),
             f"  assumes: {ppi['assumption']}",
         ]
+        lines += [f"  note: {w}" for w in ppi.get("warnings", [])]
+    bayes = data.get("bayes_ppi")
+    if bayes:
+        lines.append(f"  Bayesian counterpart ({bayes['predictor']}): {bayes['mean']:+.3f}  "
+                     f"95% HDI {_interval(bayes['hdi_95'])}")
     if data["assumption_checks"]:
         lines += ["", "Sharing claims against the data:"]
         for check in data["assumption_checks"]:

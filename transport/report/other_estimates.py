@@ -30,4 +30,12 @@ def other_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
             f"LLM data are worth {ppi['llm_worth_n']:.0f} more human participants. It "
             f"assumes {ppi['assumption']}.",
         })
+    bayes = result.get("bayes_ppi") or {}
+    if bayes.get("mean") is not None:
+        rows.append({
+            "label": "Bayesian prediction-powered",
+            "mean": bayes["mean"], "sd": None, "interval": bayes["hdi_95"], "kind": "ppi",
+            "note": f"a joint model of the human answers and {bayes['predictor']}'s per-unit "
+            "predictions (95% HDI), clusters resampled by the Bayesian bootstrap.",
+        })
     return rows

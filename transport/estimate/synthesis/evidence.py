@@ -159,18 +159,32 @@ def _statistics(
     cells: int,
 ) -> np.ndarray:
     cell, _ = cell_index(data.frame, parents, study)
+    weight = row_weights(data)
     if kind == "discrete":
         value, _ = cell_index(data.frame, (variable,), study)
         levels = len(study.variable(variable).levels)
         table = np.zeros((cells, levels))
-        np.add.at(table, (cell, value), 1.0)
+        np.add.at(table, (cell, value), weight)
         return table
     values = np.asarray(data.frame[variable], dtype=float)
     out = np.zeros((cells, 3))
-    out[:, 0] = np.bincount(cell, minlength=cells)
-    out[:, 1] = np.bincount(cell, weights=values, minlength=cells)
-    out[:, 2] = np.bincount(cell, weights=values**2, minlength=cells)
+    out[:, 0] = np.bincount(cell, weights=weight, minlength=cells)
+    out[:, 1] = np.bincount(cell, weights=weight * values, minlength=cells)
+    out[:, 2] = np.bincount(cell, weights=weight * values**2, minlength=cells)
     return out
+
+
+def row_weights(data: LoadedData) -> np.ndarray:
+    """Each row's weight in the sufficient statistics: 1, or the statement's `weight` column
+    scaled to sum to Kish's effective sample size (sum w)^2 / sum w^2, so that the weighted
+    rows describe the weighted population and carry the information they have."""
+    design = getattr(data, "design", None)
+    column = getattr(design, "weight", None)
+    if column is None:
+        return np.ones(len(data.frame))
+    w = np.asarray(column.values, dtype=float)
+    total = float(w.sum())
+    return w * (total / float((w**2).sum()))
 
 
 def informs(data: LoadedData, variable: str, parents: Sequence[str]) -> bool:
