@@ -127,14 +127,13 @@ def _seed(seed: int, *parts: str) -> int:
 
 
 def _fix(study: Study, spec: DataSpec, independence: Independence) -> str:
-    graph = study_graph(study)
     a, b = independence.first, independence.second
-    if graph.adjacent(a, b):
-        randomized = next(v for v in (a, b) if v in spec.randomized)
-        other = b if randomized == a else a
-        return (f"{randomized} is declared randomized in {spec.path} but depends on {other}: "
-                "check the randomization, or declare the data observational")
-    return edge_to_add(graph, a, b)
+    randomized = [v for v in (a, b) if v in spec.randomized]
+    if randomized:
+        other = b if randomized[0] == a else a
+        return (f"{randomized[0]} is declared randomized in {spec.path} but depends on "
+                f"{other}: check the randomization, or declare the data observational")
+    return edge_to_add(study_graph(study), a, b)
 
 
 def implication_tests(
