@@ -31,7 +31,7 @@ from transport.study import Study
 
 @dataclass(frozen=True)
 class AdjustmentForm:
-    """The formula Σ_covariates P_source(outcome | do(treatment), covariates) P_target(covariates)."""
+    """Σ_covariates P_source(outcome | do(treatment), covariates) · P_target(covariates)."""
 
     source: str
     treatment: str
