@@ -29,6 +29,8 @@ def _print_json(value: object) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     from transport.api import check_file
 
+    if args.drop_missing and not args.data:
+        raise UsageError("--drop-missing only applies with --data")
     reports, status = [], EXIT_OK
     for name in args.files:
         try:
@@ -49,14 +51,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         if args.format == "json":
             reports.append({"file": str(name), "errors": errors, "warnings": warnings,
                             "diagnostics": [d.to_json() for d in diagnostics],
-                            **(data.to_json() if data else {})})
+                            **(data.to_json() if data is not None else {})})
             continue
         for diagnostic in diagnostics:
             print(diagnostic.render(source) + "\n")
         verdict = "ok" if not errors else "failed"
         print(f"{source.name}: {verdict}: {errors} error{'s' * (errors != 1)}, "
               f"{warnings} warning{'s' * (warnings != 1)}")
-        if data:
+        if data is not None:
             from transport.render.check_data import check_data_text
 
             print("\n" + check_data_text(data, source.name))

@@ -142,3 +142,23 @@ def test_check_without_data_does_not_read_the_files(capsys, tmp_path: Path) -> N
     (tmp_path / "human.csv").unlink()
     code, out, _ = call(capsys, "check", str(path))
     assert code == 0 and "Data files:" not in out
+
+
+def test_drop_missing_needs_data(capsys, tmp_path: Path) -> None:
+    path = write_study(tmp_path, seed=6)
+    code, _, err = call(capsys, "check", "--drop-missing", str(path))
+    assert code == 2
+    assert err == "transport: error: --drop-missing only applies with --data\n"
+
+
+def test_missing_values_are_dropped_on_request(capsys, tmp_path: Path) -> None:
+    path = write_study(tmp_path, seed=7)
+    target = pd.read_csv(tmp_path / "human.csv")
+    target.loc[[2, 5], "age"] = np.nan
+    target.to_csv(tmp_path / "human.csv", index=False)
+    code, out, _ = call(capsys, "check", "--data", str(path))
+    assert code == 1 and "Drop those rows explicitly with --drop-missing" in out
+    code, out, _ = call(capsys, "check", "--data", "--drop-missing", str(path))
+    assert code == 0
+    assert ('  human "human.csv" observational: 598 rows, 2 dropped for missing values'
+            in out.splitlines())
