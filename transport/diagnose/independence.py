@@ -6,8 +6,9 @@ Which test depends on the variables' types:
   stratified by the values of Z, with degrees of freedom summed over strata from the levels
   each stratum shows; when the table is sparse (fewer than 5 rows per degree of freedom and
   cell) the p-value comes from a permutation of y within strata instead of the chi-square;
-- any count or continuous variable: a linear test. x and y (categorical ones as indicator
-  columns) are regressed on Z (indicators for categorical Z); with one column each the
+- any count or continuous variable: a regression test. x and y (categorical ones as
+  indicator columns) are regressed on Z (indicators for categorical Z, a cubic polynomial
+  of continuous and count Z); with one column each the
   residuals' correlation is the partial correlation and Fisher's z gives the p-value;
   with more, Bartlett's chi-square on the canonical correlations of the residuals.
 
@@ -127,6 +128,18 @@ def _design(series: pd.Series, variable: Variable) -> np.ndarray:
     return series.to_numpy(dtype=float)[:, None]
 
 
+def _conditioning(series: pd.Series, variable: Variable) -> np.ndarray:
+    """Columns for a conditioning variable: a cubic polynomial of a continuous or count one
+    (so that a smooth nonlinear dependence on it is removed, not left in both residuals),
+    else as `_design`."""
+    if variable.kind not in ("continuous", "count"):
+        return _design(series, variable)
+    values = series.to_numpy(dtype=float)
+    spread = values.std()
+    scaled = (values - values.mean()) / (spread if spread > 0 else 1.0)
+    return np.column_stack([scaled, scaled**2, scaled**3])
+
+
 def _linear_test(
     frame: pd.DataFrame, variables: dict[str, Variable], first: str, second: str,
     given: tuple[str, ...],
@@ -134,7 +147,7 @@ def _linear_test(
     n = len(frame)
     dx = _design(frame[first], variables[first])
     dy = _design(frame[second], variables[second])
-    dz = np.column_stack([np.ones(n)] + [_design(frame[z], variables[z]) for z in given])
+    dz = np.column_stack([np.ones(n)] + [_conditioning(frame[z], variables[z]) for z in given])
     rank_z = int(np.linalg.matrix_rank(dz))
     name = "Fisher z" if dx.shape[1] == dy.shape[1] == 1 else "canonical correlation"
     room = n - rank_z - 2  # n - |Z| - 3: Fisher's z has variance 1 / room
