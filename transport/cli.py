@@ -29,6 +29,8 @@ def _print_json(value: object) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     from transport.api import check_file
 
+    if args.drop_missing and not args.data:
+        raise UsageError("--drop-missing only applies with --data")
     reports, status = [], EXIT_OK
     for name in args.files:
         try:
@@ -40,15 +42,26 @@ def cmd_check(args: argparse.Namespace) -> int:
         warnings = len(diagnostics) - errors
         if errors:
             status = EXIT_ERRORS
+        data = None
+        if args.data and not errors:
+            from transport.diagnose import check_data
+
+            data = check_data(result.study, drop_missing=args.drop_missing)
+            status = status if data.ok else EXIT_ERRORS
         if args.format == "json":
             reports.append({"file": str(name), "errors": errors, "warnings": warnings,
-                            "diagnostics": [d.to_json() for d in diagnostics]})
+                            "diagnostics": [d.to_json() for d in diagnostics],
+                            **(data.to_json() if data is not None else {})})
             continue
         for diagnostic in diagnostics:
             print(diagnostic.render(source) + "\n")
         verdict = "ok" if not errors else "failed"
         print(f"{source.name}: {verdict}: {errors} error{'s' * (errors != 1)}, "
               f"{warnings} warning{'s' * (warnings != 1)}")
+        if data is not None:
+            from transport.render.check_data import check_data_text
+
+            print("\n" + check_data_text(data, source.name))
     if args.format == "json":
         _print_json(reports[0] if len(reports) == 1 else reports)
     return status
@@ -247,6 +260,10 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="report every error and warning in .tdag files")
     check.add_argument("files", nargs="+", metavar="FILE", help="the .tdag files to check")
     check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--data", action="store_true", help="also read every data file and "
+                       "test the independencies the graph implies in it")
+    check.add_argument("--drop-missing", action="store_true",
+                       help="with --data: drop rows with missing values (the count is reported)")
     check.set_defaults(run=cmd_check)
 
     fmt = commands.add_parser("fmt", help="rewrite .tdag files in canonical layout")
