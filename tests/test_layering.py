@@ -31,6 +31,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("transport.check",),
     ("transport.identification",),
     ("transport.data",),
+    ("transport.diagnose",),
     ("transport.calibrate",),
     ("transport.estimate",),
     ("transport.render",),

@@ -31,6 +31,8 @@ class EstimateResult:
     decision: dict | None = None
     ppi: dict | None = None
     bayes_ppi: dict | None = None
+    frequentist: dict | None = None
+    implications: tuple = ()
     calibrated: tuple = ()
     contributions: tuple = ()
     prior_driven: bool = False
@@ -87,6 +89,8 @@ class EstimateResult:
             "decision": self.decision,
             "ppi": self.ppi,
             "bayes_ppi": self.bayes_ppi,
+            "frequentist": self.frequentist,
+            "implications": list(self.implications),
             "calibrated": list(self.calibrated),
             "contributions": list(self.contributions),
             "prior_driven": self.prior_driven,

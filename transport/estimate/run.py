@@ -9,6 +9,7 @@ import dataclasses
 import numpy as np
 
 from transport.data.load import LoadedData, load_study_data
+from transport.diagnose import implication_tests
 from transport.errors import DataError
 from transport.estimate.calibrated import calibrated_estimates
 from transport.estimate.cells import is_discrete
@@ -21,6 +22,7 @@ from transport.estimate.exact import (
     formula_effect,
     has_experiment,
 )
+from transport.estimate.frequentist_study import frequentist_cross_check
 from transport.estimate.mixed_subjects.from_study import mixed_subjects
 from transport.estimate.parametric_run import borrows_through_partial
 from transport.estimate.ppi import ppi_estimate
@@ -37,6 +39,9 @@ from transport.estimate.synthesis.path import (
     synthesise,
 )
 from transport.study import Study, VariableMechanism
+
+# Bootstrap replicates of the frequentist cross-check shown beside the Bayesian estimate
+FREQUENTIST_BOOTSTRAP = 200
 
 
 class NotEstimable(DataError):
@@ -398,6 +403,18 @@ def estimate_study(
                    else "")
             )
     mixed = mixed_subjects(study, loaded, seed, draws)
+    implications = implication_tests(study, loaded, seed=seed) if checks else None
+    if implications is not None:
+        for test in implications.violated:
+            warnings.append(f"the data contradict the graph: {test.statement} fails in "
+                            f"{test.population} (Holm p = {test.p_holm:.3g})"
+                            + (f"; {test.fix}" if test.fix else ""))
+    frequentist = None
+    if checks and robustness:
+        found = frequentist_cross_check(study, loaded, identification.estimand,
+                                        scale=scale_of(study), bootstrap=FREQUENTIST_BOOTSTRAP,
+                                        seed=seed)
+        frequentist = found.to_json() if found is not None else None
     if any(d.spec.cluster for d in loaded):
         warnings.append(
             "the joint model treats rows that share a cluster as independent, so its interval "
@@ -423,6 +440,8 @@ def estimate_study(
         calibrated=tuple(calibrated),
         ppi=mixed.ppi if mixed is not None else ppi_estimate(study, loaded),
         bayes_ppi=mixed.bayes if mixed is not None else None,
+        frequentist=frequentist,
+        implications=tuple(implications.to_json()) if implications is not None else (),
         effect_draws=effect,
         source_draws=source_draws,
         decision=decision,

@@ -94,6 +94,23 @@ def estimate_text(result: EstimateResult) -> str:
     if bayes:
         lines.append(f"  Bayesian counterpart ({bayes['predictor']}): {bayes['mean']:+.3f}  "
                      f"95% HDI {_interval(bayes['hdi_95'])}")
+    frequentist = data.get("frequentist")
+    if frequentist:
+        lines += ["", f"Frequentist cross-check (bootstrap of {frequentist['bootstrap']}, "
+                  f"{frequentist['source']} trial reweighted to the target sample):"]
+        for name in ("ipsw", "g_transport", "aipsw"):
+            item = frequentist.get(name)
+            if item:
+                lines.append(f"  {name.upper().replace('_', '-'):<12} {item['estimate']:+.3f}  "
+                             f"95% CI {_interval(item['ci_95'])}")
+    implications = data.get("implications") or []
+    if implications:
+        tested = [i for i in implications if i["verdict"] != "not_testable"]
+        violated = [i for i in tested if i["verdict"] == "violated"]
+        lines += ["", f"The graph against the data: {len(tested)} implied independencies "
+                  f"tested, {len(violated)} violated (Holm-adjusted)"]
+        lines += [f"  violated: {i['statement']} in {i['population']}"
+                  + (f"; {i['fix']}" if i.get("fix") else "") for i in violated]
     if data["assumption_checks"]:
         lines += ["", "Sharing claims against the data:"]
         for check in data["assumption_checks"]:
