@@ -24,8 +24,8 @@ from synthesis_sim import StudyText, random_model, write_study  # noqa: E402
 BORROWING = ROOT / "examples" / "borrowing"
 CONTRADICTED = ROOT / "examples" / "contradicted"
 SEED = 11
-# The parametric (PyMC) example takes about 25 s a fit.
-SLOW = {"persona_age"}
+# examples served by the parametric PyMC model (a continuous covariate) run in the slow set
+SLOW = {"persona_age", "zepid_generalize"}
 
 
 def estimate(path: Path, **options) -> dict:

@@ -105,3 +105,17 @@ def test_calibrate_json_validates(capsys) -> None:
                           "--draws", "100")
     assert code == 0
     validate(data, "calibrate")
+
+
+@pytest.mark.parametrize("example", ["framing", "minimum_wage", "contradicted", "conjoint"])
+def test_estimate_json_follows_the_estimate_schema(capsys, example: str) -> None:
+    path = FRAMING.parent.parent / example / "study.tdag"
+    code, data = run_json(capsys, "estimate", str(path), "--draws", "400", "--no-robustness")
+    assert code == 0
+    validate(data, "estimate")
+    assert data["assumption_checks"] and all(len(c["between"]) == 2
+                                             for c in data["assumption_checks"])
+    broken = json.loads(json.dumps(data))
+    broken["assumption_checks"][0]["verdict"] = "fine"
+    with pytest.raises(jsonschema.ValidationError):
+        validate(broken, "estimate")

@@ -119,14 +119,6 @@ def loo_difference(log_lik_a: np.ndarray, log_lik_b: np.ndarray) -> tuple[float,
     return float(difference.sum()), se, worst
 
 
-def add_prior(idata, prior):
-    """Attach a prior-draws InferenceData's prior group to `idata` (or return `prior`)."""
-    if idata is None:
-        return prior
-    idata.extend(prior)
-    return idata
-
-
 def draws_mcse(values: np.ndarray, chains: int) -> tuple[float, float]:
     """(Monte Carlo standard error of the mean, bulk ESS) of flattened chain-major draws."""
     import arviz as az

@@ -194,10 +194,10 @@ def check_assumption(
     target_data = _observing(loaded, target, variable.name, parents)
     for population, data in ((row.source, source_data), (target, target_data)):
         if data is None:
-            listed = ", ".join([variable.name, *parents])
+            listed = ", ".join(parents)
             return untestable(
-                f"no {population} data observe '{variable.name}' unrandomized with its "
-                f"parents ({listed})"
+                f"no {population} data observe '{variable.name}' unrandomized"
+                + (f" with its parents ({listed})" if parents else "")
             )
     kinds = [study.variable(v) for v in (variable.name, *parents)]
     if not all(is_discrete(v) for v in kinds):

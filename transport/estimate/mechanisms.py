@@ -345,24 +345,6 @@ class ModelSpec:
     def param_name(self, variable: str, population: str, block: str) -> str:
         return param_name(variable, population, block)
 
-    def ties_table(self) -> list[dict]:
-        """One row per modelled mechanism and source: how the parameters are tied."""
-        rows = []
-        for m in self.mechanisms.values():
-            for source, tie in m.ties.items():
-                rows.append({
-                    "variable": m.variable,
-                    "source": source,
-                    "declared": tie.declared,
-                    "mode": tie.mode if m.has_target else "free",
-                    "sd": tie.sd,
-                    "tied_coefficients": [m.encoding.labels[j] for j in tie.tied_columns],
-                    "source_has_data": source in m.cells,
-                    "target_has_data": m.target in m.cells,
-                    "reason": tie.reason,
-                })
-        return rows
-
 
 def param_name(variable: str, population: str, block: str) -> str:
     return f"{variable}__{population}__{block}"

@@ -26,7 +26,6 @@ class EstimateResult:
     data: tuple
     seed: int
     draws: int
-    refusal: str | None = None
     warnings: tuple[str, ...] = field(default=())
     decision: dict | None = None
     ppi: dict | None = None
@@ -85,7 +84,7 @@ class EstimateResult:
             "data": list(self.data),
             "seed": self.seed,
             "draws": self.draws,
-            "refusal": self.refusal,
+            "refusal": None,  # a refusal is raised (NotEstimable), never returned
             "decision": self.decision,
             "ppi": self.ppi,
             "bayes_ppi": self.bayes_ppi,

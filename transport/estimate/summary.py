@@ -9,8 +9,10 @@ def hdi(draws: np.ndarray, mass: float = 0.95) -> tuple[float, float]:
     """The narrowest interval holding `mass` of the draws."""
     values = np.sort(np.asarray(draws, dtype=float))
     n = len(values)
+    if n == 0:
+        raise ValueError("the highest-density interval of no draws is undefined")
     width = int(np.ceil(mass * n))
-    if n == 0 or width >= n:
+    if width >= n:
         return float(values[0]), float(values[-1])
     spans = values[width - 1 :] - values[: n - width + 1]
     start = int(np.argmin(spans))
@@ -27,8 +29,3 @@ def describe(draws: np.ndarray) -> dict[str, object]:
         "hdi_95": [low, high],
         "prob_positive": float((values > 0).mean()),
     }
-
-
-def includes_zero(draws: np.ndarray) -> bool:
-    low, high = hdi(draws)
-    return low <= 0.0 <= high
