@@ -14,16 +14,26 @@ def brief_example() -> str:
     return found[0]
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _private_parser_cache(tmp_path_factory):
-    """The parser cache (and anything else following XDG) in a temporary folder, so the
-    tests never read or write the user's own ~/.cache; subprocesses inherit it."""
-    import os
 
-    saved = os.environ.get("XDG_CACHE_HOME")
-    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
-    yield
-    if saved is None:
-        os.environ.pop("XDG_CACHE_HOME", None)
-    else:
-        os.environ["XDG_CACHE_HOME"] = saved
+def pytest_configure(config) -> None:
+    """The parser cache (and anything else following XDG) in a temporary folder, set before
+    collection, so the tests never read or write the user's own ~/.cache; subprocesses
+    inherit it."""
+    import os
+    import tempfile
+
+    config._saved_xdg_cache = os.environ.get("XDG_CACHE_HOME")
+    config._xdg_cache = tempfile.mkdtemp(prefix="transport-test-cache-")
+    os.environ["XDG_CACHE_HOME"] = config._xdg_cache
+
+
+def pytest_unconfigure(config) -> None:
+    import os
+    import shutil
+
+    if getattr(config, "_xdg_cache", None):
+        shutil.rmtree(config._xdg_cache, ignore_errors=True)
+        if config._saved_xdg_cache is None:
+            os.environ.pop("XDG_CACHE_HOME", None)
+        else:
+            os.environ["XDG_CACHE_HOME"] = config._saved_xdg_cache
