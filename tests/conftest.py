@@ -14,7 +14,6 @@ def brief_example() -> str:
     return found[0]
 
 
-
 def pytest_configure(config) -> None:
     """The parser cache (and anything else following XDG) in a temporary folder, set before
     collection, so the tests never read or write the user's own ~/.cache; subprocesses
