@@ -4,7 +4,6 @@ allowed), 1 errors in the user's file or data, 2 usage errors, 3 internal errors
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -23,7 +22,13 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _print_json(value: object) -> None:
-    print(json.dumps(value, indent=2, ensure_ascii=False))
+    """Strict JSON on stdout (non-finite numbers as null, with a warning on stderr)."""
+    from transport.json_text import json_text, non_finite_warning
+
+    written = json_text(value)
+    print(written.text)
+    if written.replaced:
+        print(f"transport: warning: {non_finite_warning(written.replaced)}", file=sys.stderr)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -142,11 +147,17 @@ def cmd_report(args: argparse.Namespace) -> int:
         command_line=shlex.join(["transport", *args.argv]),
     )
     if args.format == "json":
-        _print_json({"folder": str(paths.folder), "files": [str(p) for p in paths.all]})
+        _print_json({"folder": str(paths.folder), "files": [str(p) for p in paths.all],
+                     "problem": paths.problem})
     else:
         print(f"wrote {paths.html}")
         print(f"      {paths.markdown}")
         print(f"      {paths.json}")
+    for warning in paths.warnings:
+        print(f"transport: warning: {warning}", file=sys.stderr)
+    if paths.problem is not None:  # the report says why there is no estimate; so does the exit
+        print(f"error: {paths.problem}", file=sys.stderr)
+        return EXIT_ERRORS
     return EXIT_OK
 
 
@@ -161,6 +172,7 @@ def cmd_prereg(args: argparse.Namespace) -> int:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from transport.files import write_new
+    from transport.json_text import json_text, non_finite_warning
 
     if not 0 < args.level < 1:
         raise UsageError(f"--level must be between 0 and 1, not {args.level}")
@@ -179,7 +191,11 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     else:
         print(result.to_text())
     if args.output:
-        write_new(Path(args.output), json.dumps(data, indent=2) + "\n", args.force)
+        written = json_text(data)
+        write_new(Path(args.output), written.text + "\n", args.force)
+        if written.replaced:
+            print(f"transport: warning: {non_finite_warning(written.replaced, args.output)}",
+                  file=sys.stderr)
         print(f"wrote {args.output}", file=sys.stderr)
     if args.plot:
         from transport.calibrate.plot import render_svg
