@@ -21,6 +21,36 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message}\n{self.format_usage().strip()}")
 
 
+def _seed(text: str) -> int:
+    """--seed: a whole number from 0 to 2**32 - 1."""
+    from transport.limits import MAX_SEED
+
+    value = _whole(text)
+    if value is None or not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to {MAX_SEED}, "
+                                         f"not {text}")
+    return value
+
+
+def _draws(text: str) -> int:
+    """--draws: a whole number from MIN_DRAWS to the draws limit (transport.limits)."""
+    from transport.limits import DRAWS, MIN_DRAWS
+
+    value = _whole(text)
+    if value is None or not MIN_DRAWS <= value <= DRAWS.value():
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number from {MIN_DRAWS} to {DRAWS.value():,}, not {text} "
+            f"(set {DRAWS.variable} to raise the limit)")
+    return value
+
+
+def _whole(text: str) -> int | None:
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
 def _print_json(value: object) -> None:
     """Strict JSON on stdout (non-finite numbers as null, with a warning on stderr)."""
     from transport.json_text import json_text, non_finite_warning
@@ -275,8 +305,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     est.add_argument("file", metavar="FILE")
     est.add_argument("--format", choices=("text", "json"), default="text")
-    est.add_argument("--seed", type=int, help="random seed (default: the file's fit seed, or 0)")
-    est.add_argument("--draws", type=int, help="posterior draws (default: chains x draws)")
+    est.add_argument("--seed", type=_seed,
+                     help="random seed (default: the file's fit seed, or 0)")
+    est.add_argument("--draws", type=_draws, help="posterior draws (default: chains x draws)")
     est.add_argument("--drop-missing", action="store_true",
                      help="drop rows with missing values (the count is reported)")
     est.add_argument("--no-checks", action="store_true", help="skip the assumption checks")
@@ -290,7 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("-o", "--output", metavar="DIR", required=True, help="the report folder")
     rep.add_argument("--force", action="store_true", help="replace existing report files")
     rep.add_argument("--quiet", action="store_true", help="no progress lines")
-    rep.add_argument("--seed", type=int, help="random seed for the estimate")
+    rep.add_argument("--seed", type=_seed, help="random seed for the estimate")
     rep.add_argument("--format", choices=("text", "json"), default="text")
     rep.set_defaults(run=cmd_report)
 
@@ -314,8 +345,8 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--by", metavar="COL", help="groups with their own a, b, tau (pooled)")
     cal.add_argument("--predict", metavar="NEW.csv", help="predict human effects for these")
     cal.add_argument("--level", type=float, default=0.9, help="predictive interval level")
-    cal.add_argument("--seed", type=int, default=0)
-    cal.add_argument("--draws", type=int, default=1000, help="draws per chain")
+    cal.add_argument("--seed", type=_seed, default=0)
+    cal.add_argument("--draws", type=_draws, default=1000, help="draws per chain")
     cal.add_argument("--format", choices=("text", "json"), default="text")
     cal.add_argument("-o", "--output", metavar="calib.json", help="write the result (JSON)")
     cal.add_argument("--plot", metavar="FILE.svg", help="observed vs predicted, as SVG")

@@ -1029,6 +1029,42 @@ t.tdag:7:10: error[E067]: the data path is empty
         id="E067-empty-path",
     ),
     pytest.param(
+        HEAD + """\
+data gpt "runs.txt" experiment(x)
+""",
+        """\
+t.tdag:7:10: error[E068]: unsupported data file type '.txt'
+ 7 | data gpt "runs.txt" experiment(x)
+   |          ^^^^^^^^^^
+   = help: data files are .csv, .tsv, .parquet or .pq
+""",
+        id="E068-data-file-type",
+    ),
+    pytest.param(
+        HEAD + """\
+data gpt "../shared/runs.csv" experiment(x)
+""",
+        """\
+t.tdag:7:10: warning[W106]: the data file '../shared/runs.csv' is outside the study's folder
+ 7 | data gpt "../shared/runs.csv" experiment(x)
+   |          ^^^^^^^^^^^^^^^^^^^^
+   = help: keep data beside the .tdag file (in it or below), so that the study travels as one folder
+""",
+        id="W106-data-outside-the-folder",
+    ),
+    pytest.param(
+        HEAD + """\
+data gpt "/srv/runs.csv" experiment(x)
+""",
+        """\
+t.tdag:7:10: warning[W106]: the data file '/srv/runs.csv' is outside the study's folder
+ 7 | data gpt "/srv/runs.csv" experiment(x)
+   |          ^^^^^^^^^^^^^^^
+   = help: keep data beside the .tdag file (in it or below), so that the study travels as one folder
+""",
+        id="W106-absolute-data-path",
+    ),
+    pytest.param(
         PREFIX + """\
 var x binary
 var y binary
@@ -1300,6 +1336,55 @@ t.tdag:7:13: error[E081]: unknown sampler 'numpie'
    = help: did you mean 'nutpie'?
 """,
         id="E081-misspelt-sampler",
+    ),
+    pytest.param(
+        HEAD + """\
+fit draws 100000000
+""",
+        """\
+t.tdag:7:11: error[E081]: draws must be at most 100,000, not 100000000
+ 7 | fit draws 100000000
+   |           ^^^^^^^^^
+   = help: set TRANSPORT_MAX_DRAWS to raise the limit
+""",
+        id="E081-draws-over-the-limit",
+    ),
+    pytest.param(
+        HEAD + """\
+fit chains 8 draws 20000
+""",
+        """\
+t.tdag:7:14: error[E081]: chains x draws is 160,000, more than the limit of 100,000 posterior draws
+ 7 | fit chains 8 draws 20000
+   |              ^^^^^^^^^^^
+   = help: set TRANSPORT_MAX_DRAWS to raise the limit
+""",
+        id="E081-chains-times-draws",
+    ),
+    pytest.param(
+        HEAD + """\
+fit seed 4294967296
+""",
+        """\
+t.tdag:7:10: error[E081]: seed must be at most 4294967295, not 4294967296
+ 7 | fit seed 4294967296
+   |          ^^^^^^^^^^
+""",
+        id="E081-seed-too-large",
+    ),
+    pytest.param(
+        HEAD + """\
+var w ordinal(1..10000)
+w -> y
+shared w
+""",
+        """\
+t.tdag:7:15: error[E032]: ordinal(1..10000) has 10,000 levels, more than the limit of 200
+ 7 | var w ordinal(1..10000)
+   |               ^^^^^^^^
+   = help: declare it count or continuous, or set TRANSPORT_MAX_LEVELS to raise the limit
+""",
+        id="E032-ordinal-too-many-levels",
     ),
     pytest.param(
         HEAD + """\

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ntpath
+import posixpath
 from collections.abc import Iterator
 
 from transport.check.context import Context
-from transport.check.diagnostics import error
+from transport.check.diagnostics import error, warning
 from transport.check.rules_assumptions import unknown_population
 from transport.check.rules_graph import unknown_variable
 from transport.errors import Diagnostic
@@ -113,3 +115,27 @@ def _check_columns(
             )
         else:
             used[column] = name.text
+
+
+#: The data file types `transport` reads (transport.data.file_checks.READERS).
+DATA_SUFFIXES = (".csv", ".tsv", ".parquet", ".pq")
+
+
+def check_data_paths(ctx: Context) -> Iterator[Diagnostic]:
+    """E068: a data file of a type that is not read; W106: a path that leaves the study's
+    folder (absolute, or climbing out with `..`), which a copy of the folder, a report or a
+    preregistration will not carry along."""
+    for decl in ctx.data:
+        path = decl.path.value.strip()
+        if not path:
+            continue
+        suffix = posixpath.splitext(path.replace("\\", "/"))[1]
+        if suffix.lower() not in DATA_SUFFIXES:
+            shown = f"'{suffix}'" if suffix else "without a suffix"
+            yield error("E068", f"unsupported data file type {shown}", decl.path.span,
+                        f"data files are {', '.join(DATA_SUFFIXES[:-1])} or {DATA_SUFFIXES[-1]}")
+        normal = posixpath.normpath(path.replace("\\", "/"))
+        if posixpath.isabs(normal) or ntpath.isabs(path) or normal.split("/")[0] == "..":
+            yield warning("W106", f"the data file '{path}' is outside the study's folder",
+                          decl.path.span, "keep data beside the .tdag file (in it or below), "
+                          "so that the study travels as one folder")
