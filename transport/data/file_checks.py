@@ -124,7 +124,7 @@ def missing_mask(series: pd.Series, levels: Collection[str]) -> np.ndarray:
     """Cells that are missing: empty (or a real null), or a "not available" spelling that
     is not one of the column's declared `levels`."""
     null = series.isna().to_numpy()
-    if series.dtype != object:
+    if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
         return null
     tokens = NA_TOKENS - {str(level) for level in levels}
     text = series.astype(str).str.strip()
