@@ -91,7 +91,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_fmt(args: argparse.Namespace) -> int:
     from transport.api import format_source, read_source
-    from transport.files import write_atomic
+    from transport.files import rewrite_file
 
     status = EXIT_OK
     for name in args.files:
@@ -104,7 +104,12 @@ def cmd_fmt(args: argparse.Namespace) -> int:
                 print(f"{name}: would be reformatted")
                 status = EXIT_ERRORS
             else:
-                write_atomic(Path(name), formatted)
+                try:  # a link's target, hard links kept, read-only files refused
+                    rewrite_file(Path(name), formatted)
+                except UsageError as refusal:
+                    print(f"transport: error: {refusal}", file=sys.stderr)
+                    status = EXIT_ERRORS
+                    continue
                 print(f"{name}: reformatted")
         elif args.check:
             print(f"{name}: already formatted")
