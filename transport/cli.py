@@ -4,6 +4,7 @@ allowed), 1 errors in the user's file or data, 2 usage errors, 3 internal errors
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -258,10 +259,42 @@ def _emit(text: str, args: argparse.Namespace) -> None:
     from transport.files import write_new
 
     if getattr(args, "output", None):
-        write_new(Path(args.output), text, args.force)
+        from transport.text_safety import visible
+
+        write_new(Path(args.output), visible(text), args.force)
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
+
+
+class _VisibleStream:
+    """A text stream that writes through `text_safety.visible`: no control character or
+    escape sequence from a study, a data file or a path reaches the terminal."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from transport.text_safety import visible
+
+        self._stream.write(visible(text))
+        return len(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _visible_stdout(raw: bool = False):
+    """stdout made safe for the command's duration (`fmt --stdout` prints the file's own
+    text, byte for byte)."""
+    saved = sys.stdout
+    if not raw:
+        sys.stdout = _VisibleStream(sys.stdout)
+    try:
+        yield
+    finally:
+        sys.stdout = saved
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -369,7 +402,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; return its exit code. No traceback reaches the user."""
+    """Run one command; return its exit code. No traceback reaches the user, and no
+    control character from the input reaches the terminal (stderr always goes through
+    text_safety.visible; stdout too but for `fmt --stdout`)."""
+    saved = sys.stderr
+    sys.stderr = _VisibleStream(sys.stderr)
+    try:
+        return _main(argv)
+    finally:
+        sys.stderr = saved
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         parser = build_parser()
         args, extra = parser.parse_known_args(argv)
@@ -381,7 +425,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"unrecognized arguments: {' '.join(extra)}\n{command.format_usage().strip()}"
             )
         args.argv = list(argv) if argv is not None else sys.argv[1:]
-        return args.run(args)
+        with _visible_stdout(raw=args.command == "fmt" and args.stdout):
+            return args.run(args)
     except TdagError as error:
         print(error.render(), file=sys.stderr)
         return EXIT_ERRORS

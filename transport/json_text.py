@@ -4,6 +4,8 @@ Python's `json` writes `NaN`, `Infinity` and `-Infinity`, which are not JSON: st
 parsers (browsers, `jq`, most languages) reject the whole document. A number that is not
 finite is written as `null` instead, and its place is returned so that the caller can
 warn about it (`non_finite_warning`); a silent `null` would hide an estimate gone wrong.
+Control characters that `json` leaves raw (C1, bidirectional overrides) are written as
+`\\uXXXX` escapes (`text_safety.visible`), which JSON reads back as the same characters.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import json
 import math
 from dataclasses import dataclass
 from typing import Any
+
+from transport.text_safety import visible
 
 
 @dataclass(frozen=True)
@@ -27,7 +31,7 @@ def json_text(value: Any, *, indent: int | None = 2, ensure_ascii: bool = False)
     replaced: list[str] = []
     plain = _plain(value, "", replaced)
     text = json.dumps(plain, indent=indent, ensure_ascii=ensure_ascii, allow_nan=False)
-    return JsonText(text, tuple(replaced))
+    return JsonText(visible(text), tuple(replaced))
 
 
 def non_finite_warning(replaced: tuple[str, ...], where: str = "the JSON output") -> str:

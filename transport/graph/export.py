@@ -15,6 +15,7 @@ import networkx as nx
 
 from transport.graph.diagram import LatentCause, SelectionDiagram
 from transport.study import Study
+from transport.text_safety import visible
 
 FORMATS = ("dot", "dagitty", "json", "graphml", "mermaid")
 
@@ -54,6 +55,8 @@ def _identifier_map(diagram: SelectionDiagram, taken: set[str]) -> dict[object, 
 
 
 def _quote_dot(text: str) -> str:
+    """A DOT string; control characters (NUL among them) as visible `\\uXXXX` text."""
+    text = visible(text)
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
@@ -198,7 +201,7 @@ def to_graphml(diagram: SelectionDiagram, study: Study) -> str:
     data = to_data(diagram, study)
     graph = nx.MultiDiGraph()
     for node in data["nodes"]:
-        graph.add_node(node["id"], **{k: str(v) for k, v in node.items()
+        graph.add_node(node["id"], **{k: visible(str(v)) for k, v in node.items()
                                       if k != "id" and v is not None})
     for edge in data["edges"]:
         graph.add_edge(edge["from"], edge["to"], kind=edge["kind"])
@@ -208,7 +211,7 @@ def to_graphml(diagram: SelectionDiagram, study: Study) -> str:
 
 
 def _quote_mermaid(text: str) -> str:
-    return '"' + text.replace('"', "#quot;") + '"'
+    return '"' + visible(text).replace('"', "#quot;") + '"'
 
 
 def to_mermaid(diagram: SelectionDiagram, study: Study) -> str:
