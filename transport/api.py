@@ -14,14 +14,40 @@ from transport.syntax import ast
 def read_source(path: str | Path) -> Source:
     """The file's text; UsageError when it does not exist, TdagError when not UTF-8."""
     path = Path(path)
+    if not path.exists() and path.is_symlink():
+        try:
+            path.stat()
+        except OSError as error:  # a loop of links, or a link to nothing
+            raise UsageError(f"cannot read {path}: {error.strerror} (a symbolic link)") from None
     if not path.exists():
         raise UsageError(f"file not found: {path}")
     if path.is_dir():
         raise UsageError(f"{path} is a folder, not a .tdag file")
+    _readable_source(path)
     try:
         return Source.from_path(path)
     except PermissionError:
         raise UsageError(f"cannot read {path}: permission denied") from None
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error.strerror}") from None
+
+
+def _readable_source(path: Path) -> None:
+    """UsageError for a FIFO, device or socket (reading blocks or never ends) and for a file
+    above the size limit (transport.limits.SOURCE_BYTES)."""
+    import stat
+
+    from transport.limits import SOURCE_BYTES
+
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a FIFO" if stat.S_ISFIFO(info.st_mode) else (
+            "a socket" if stat.S_ISSOCK(info.st_mode) else "a device")
+        raise UsageError(f"{path} is not a regular file ({kind}); give the path of a .tdag file")
+    if info.st_size > SOURCE_BYTES.value():
+        raise UsageError(
+            f"{path} is {info.st_size:,} bytes, more than the limit of "
+            f"{SOURCE_BYTES.value():,} for a .tdag file; set {SOURCE_BYTES.variable} to raise it")
 
 
 def parse(source: Source | str) -> ast.Document:
