@@ -66,6 +66,13 @@ def test_a_continuous_value_whose_square_overflows_is_refused(tmp_path: Path) ->
         "(values 1e+200); their squares overflow: rescale the column")
 
 
+def test_a_number_too_long_for_a_float_is_refused_not_a_crash(tmp_path: Path) -> None:
+    csv = HEADER + GOOD_ROWS + f"0,lo,{'9' * 400},0.5,1\n"
+    assert _error(tmp_path, csv) == (
+        f"{tmp_path / 'runs.csv'}: column 'n' (n, count): counts must be whole numbers from 0 "
+        f"to 9,007,199,254,740,992: rows 5 (values {'9' * 39}…)")
+
+
 def test_a_column_named_twice_in_the_header_is_refused(tmp_path: Path) -> None:
     csv = "x,z,n,c,y,y\n" + "".join(row + ",0\n" for row in GOOD_ROWS.splitlines())
     assert _error(tmp_path, csv) == (

@@ -6,7 +6,8 @@ is generated from a seed, so the same seed gives the same cases:
 - **language**: the bundled framing study mutated (bytes inserted, deleted and replaced,
   lines shuffled and doubled, keywords swapped, control characters, huge numbers, long
   names, a BOM, Windows line endings), run through check, fmt, graph, identify and prereg;
-- **data**: a small study whose data files are corrupted (infinities, 1e20, NA spellings,
+- **data**: a small study (binary, categorical and ordinal variables, so that the
+  exact path keeps it quick) whose data files are corrupted (infinities, 1e20, NA spellings,
   empty cells, duplicated headers, invalid UTF-8, ragged rows, binary junk, empty files,
   folders and FIFOs in place of files, escapes in cells and headers), run through estimate
   and report;
@@ -48,7 +49,7 @@ population gpt source "G {text}"
 population human target "H {text}"
 var x binary "X {text}" treatment
 var a categorical(young, old) "A {text}"
-var n count "N {text}"
+var n ordinal(0..5) "N {text}"
 var y binary "Y {text}" outcome
 a -> y
 n -> y
@@ -207,8 +208,12 @@ def data_cases(rng: random.Random, count: int) -> Iterator[Case]:
     study = SMALL.format(text="")
     for k in range(count):
         files: dict[str, object] = {"study.tdag": study}
-        files["gpt.csv"] = _data_file(rng, GPT_HEADER, _gpt_rows(rng))
-        files["human.csv"] = _data_file(rng, HUMAN_HEADER, _human_rows(rng))
+        # one file broken at a time (mostly), so that every corruption is reached
+        gpt, human = _gpt_rows(rng), _human_rows(rng)
+        files["gpt.csv"] = _csv(GPT_HEADER, gpt) if k % 3 == 0 else _data_file(
+            rng, GPT_HEADER, gpt)
+        files["human.csv"] = _data_file(rng, HUMAN_HEADER, human) if k % 2 == 0 else _csv(
+            HUMAN_HEADER, human)
         command = DATA_COMMANDS[2] if k % 20 == 0 else rng.choice(DATA_COMMANDS[:2])
         yield Case("data", f"data-{k:04d}", files, list(command))
 
@@ -270,7 +275,7 @@ def escape_cases(rng: random.Random) -> Iterator[Case]:
         yield Case("escapes", f"escapes-{k:02d}", files, list(command), escapes=True)
 
 
-def corpus(seed: int = 14, language: int = 400, data: int = 60) -> list[Case]:
+def corpus(seed: int = 14, language: int = 2000, data: int = 200) -> list[Case]:
     """Every case, in a fixed order for a seed."""
     rng = random.Random(seed)
     return [*language_cases(rng, language), *data_cases(rng, data), *output_cases(rng),
@@ -361,8 +366,8 @@ def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("out", type=Path)
     options.add_argument("--seed", type=int, default=14)
-    options.add_argument("--language", type=int, default=400)
-    options.add_argument("--data", type=int, default=60)
+    options.add_argument("--language", type=int, default=2000)
+    options.add_argument("--data", type=int, default=200)
     options.add_argument("--run", action="store_true")
     args = options.parse_args()
     cases = corpus(args.seed, args.language, args.data)

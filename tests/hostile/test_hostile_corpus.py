@@ -1,6 +1,6 @@
 """The hostile-input corpus (tests/hostile/generate.py) through the command line: no
 internal error (exit 3), no traceback, no raw control character in any output, and every
-exit code is 0, 1 or 2. Slow: about 500 commands, a few with real estimates."""
+exit code is 0, 1 or 2. Slow: about 2,200 commands, about 200 of them estimates."""
 
 from __future__ import annotations
 

@@ -32,7 +32,12 @@ def _rows(mask: np.ndarray) -> str:
 
 def _values(series: pd.Series, mask: np.ndarray) -> str:
     shown = pd.unique(series[mask])[:_SHOW]
-    return ", ".join(repr(v.item() if hasattr(v, "item") else v) for v in shown)
+    return ", ".join(_short(repr(v.item() if hasattr(v, "item") else v)) for v in shown)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """A value as shown in a message: at most `limit` characters (a 400-digit cell)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def code_column(series: pd.Series, variable: Variable, where: str) -> pd.Series:
@@ -44,7 +49,10 @@ def code_column(series: pd.Series, variable: Variable, where: str) -> pd.Series:
         return _binary(series, column)
     if kind == "categorical":
         return _categorical(series, variable, column)
-    numeric = pd.to_numeric(series, errors="coerce")
+    try:
+        numeric = pd.to_numeric(series, errors="coerce")
+    except OverflowError:  # a 400-digit number: read one by one (it becomes inf, refused)
+        numeric = pd.Series([_number(v) for v in series], index=series.index, dtype=float)
     bad = numeric.isna().to_numpy()
     if bad.any():
         raise DataError(
@@ -134,3 +142,12 @@ def level_key(value: object) -> str:
     if _NUMBER.fullmatch(text):
         return level_key(float(text))
     return text
+
+
+def _number(value: object) -> float:
+    """A cell as a float (NaN when it is not a number); huge integers become infinities."""
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        return float("nan")
+
