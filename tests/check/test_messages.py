@@ -849,6 +849,18 @@ t.tdag:7:14: error[E053]: sd must be positive, not -1
     ),
     pytest.param(
         HEAD + """\
+partial x sd 1e999
+""",
+        """\
+t.tdag:7:14: error[E053]: sd must be a finite number, not 1e999
+ 7 | partial x sd 1e999
+   |              ^^^^^
+   = help: a very large sd is the same as 'differs'
+""",
+        id="E053-partial-sd-infinite",
+    ),
+    pytest.param(
+        HEAD + """\
 shared x sd 1
 """,
         """\

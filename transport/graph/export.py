@@ -8,7 +8,6 @@ mechanism differs for some shown source are drawn differently from shared ones.
 from __future__ import annotations
 
 import io
-import json
 import re
 
 import networkx as nx
@@ -193,7 +192,10 @@ def to_data(diagram: SelectionDiagram, study: Study) -> dict:
 
 
 def to_json(diagram: SelectionDiagram, study: Study) -> str:
-    return json.dumps(to_data(diagram, study), indent=2) + "\n"
+    """Strict JSON (transport.json_text): no NaN or Infinity tokens."""
+    from transport.json_text import json_text
+
+    return json_text(to_data(diagram, study), ensure_ascii=True).text + "\n"
 
 
 def to_graphml(diagram: SelectionDiagram, study: Study) -> str:
