@@ -138,6 +138,9 @@ def cmd_identify(args: argparse.Namespace) -> int:
     from transport.render.identification import identification_text
 
     study = load(args.file)
+    if len(study.variables) > 200 and sys.stderr.isatty():  # seconds to minutes: say so
+        print(f"transport identify: searching {len(study.variables):,} variables; this may "
+              "take a while", file=sys.stderr)
     result = identify(study)
     if args.format == "json":
         _print_json(result.to_json())
