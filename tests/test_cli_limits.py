@@ -162,3 +162,21 @@ def test_an_output_file_on_a_full_disk_is_a_clear_error(capsys, study: Path, tmp
     assert code == 2
     assert err == f"transport: error: cannot write {out}: No space left on device\n"
     assert not out.exists() and [p.name for p in tmp_path.iterdir()] == ["s.tdag"]
+
+
+def test_identify_says_a_large_search_may_take_a_while(capsys, tmp_path: Path,
+                                                        monkeypatch) -> None:
+    import sys
+
+    n = 201
+    lines = ["population gpt source", "population human target",
+             "var v0 binary treatment", f"var v{n - 1} binary outcome"]
+    lines += [f"var v{i} binary" for i in range(1, n - 1)]
+    lines += [" -> ".join(f"v{i}" for i in range(n)), "shared " + ", ".join(
+        f"v{i}" for i in range(n)), 'data gpt "g.csv" experiment(v0)']
+    path = tmp_path / "chain.tdag"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    code, _, err = _run(capsys, "identify", str(path))
+    assert code == 0
+    assert err == "transport identify: searching 201 variables; this may take a while\n"
