@@ -21,9 +21,10 @@ PACKAGE = Path(__file__).resolve().parent.parent / "transport"
 
 #: Bottom up. An entry is one layer: the module prefixes in it.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("transport.version", "transport.display", "transport.schemas"),
+    ("transport.version", "transport.display", "transport.schemas", "transport.text_safety",
+     "transport.json_text"),
     ("transport.source",),
-    ("transport.errors",),
+    ("transport.errors", "transport.limits"),
     ("transport.files",),
     ("transport.syntax",),
     ("transport.study",),

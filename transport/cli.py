@@ -4,7 +4,7 @@ allowed), 1 errors in the user's file or data, 2 usage errors, 3 internal errors
 from __future__ import annotations
 
 import argparse
-import json
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -22,8 +22,44 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message}\n{self.format_usage().strip()}")
 
 
+def _seed(text: str) -> int:
+    """--seed: a whole number from 0 to 2**32 - 1."""
+    from transport.limits import MAX_SEED
+
+    value = _whole(text)
+    if value is None or not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to {MAX_SEED}, "
+                                         f"not {text}")
+    return value
+
+
+def _draws(text: str) -> int:
+    """--draws: a whole number from MIN_DRAWS to the draws limit (transport.limits)."""
+    from transport.limits import DRAWS, MIN_DRAWS
+
+    value = _whole(text)
+    if value is None or not MIN_DRAWS <= value <= DRAWS.value():
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number from {MIN_DRAWS} to {DRAWS.value():,}, not {text} "
+            f"(set {DRAWS.variable} to raise the limit)")
+    return value
+
+
+def _whole(text: str) -> int | None:
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
 def _print_json(value: object) -> None:
-    print(json.dumps(value, indent=2, ensure_ascii=False))
+    """Strict JSON on stdout (non-finite numbers as null, with a warning on stderr)."""
+    from transport.json_text import json_text, non_finite_warning
+
+    written = json_text(value)
+    print(written.text)
+    if written.replaced:
+        print(f"transport: warning: {non_finite_warning(written.replaced)}", file=sys.stderr)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -69,7 +105,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_fmt(args: argparse.Namespace) -> int:
     from transport.api import format_source, read_source
-    from transport.files import write_atomic
+    from transport.files import rewrite_file
 
     status = EXIT_OK
     for name in args.files:
@@ -84,7 +120,12 @@ def cmd_fmt(args: argparse.Namespace) -> int:
                     sys.stdout.writelines(_diff(source.text, formatted, str(name)))
                 status = EXIT_ERRORS
             else:
-                write_atomic(Path(name), formatted)
+                try:  # a link's target, hard links kept, read-only files refused
+                    rewrite_file(Path(name), formatted)
+                except UsageError as refusal:
+                    print(f"transport: error: {refusal}", file=sys.stderr)
+                    status = EXIT_ERRORS
+                    continue
                 print(f"{name}: reformatted")
         elif args.check or args.diff:
             print(f"{name}: already formatted")
@@ -116,6 +157,9 @@ def cmd_identify(args: argparse.Namespace) -> int:
     from transport.render.identification import identification_text
 
     study = load(args.file)
+    if len(study.variables) > 200 and sys.stderr.isatty():  # seconds to minutes: say so
+        print(f"transport identify: searching {len(study.variables):,} variables; this may "
+              "take a while", file=sys.stderr)
     result = identify(study)
     if args.format == "json":
         _print_json(result.to_json())
@@ -168,11 +212,17 @@ def cmd_report(args: argparse.Namespace) -> int:
         command_line=shlex.join(["transport", *args.argv]),
     )
     if args.format == "json":
-        _print_json({"folder": str(paths.folder), "files": [str(p) for p in paths.all]})
+        _print_json({"folder": str(paths.folder), "files": [str(p) for p in paths.all],
+                     "problem": paths.problem})
     else:
         print(f"wrote {paths.html}")
         print(f"      {paths.markdown}")
         print(f"      {paths.json}")
+    for warning in paths.warnings:
+        print(f"transport: warning: {warning}", file=sys.stderr)
+    if paths.problem is not None:  # the report says why there is no estimate; so does the exit
+        print(f"error: {paths.problem}", file=sys.stderr)
+        return EXIT_ERRORS
     return EXIT_OK
 
 
@@ -186,6 +236,7 @@ def cmd_prereg(args: argparse.Namespace) -> int:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from transport.files import write_new
+    from transport.json_text import json_text, non_finite_warning
 
     if not 0 < args.level < 1:
         raise UsageError(f"--level must be between 0 and 1, not {args.level}")
@@ -204,7 +255,11 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     else:
         print(result.to_text())
     if args.output:
-        write_new(Path(args.output), json.dumps(data, indent=2) + "\n", args.force)
+        written = json_text(data)
+        write_new(Path(args.output), written.text + "\n", args.force)
+        if written.replaced:
+            print(f"transport: warning: {non_finite_warning(written.replaced, args.output)}",
+                  file=sys.stderr)
         print(f"wrote {args.output}", file=sys.stderr)
     if args.plot:
         from transport.calibrate.plot import render_svg
@@ -240,10 +295,42 @@ def _emit(text: str, args: argparse.Namespace) -> None:
     from transport.files import write_new
 
     if getattr(args, "output", None):
-        write_new(Path(args.output), text, args.force)
+        from transport.text_safety import visible
+
+        write_new(Path(args.output), visible(text), args.force)
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
+
+
+class _VisibleStream:
+    """A text stream that writes through `text_safety.visible`: no control character or
+    escape sequence from a study, a data file or a path reaches the terminal."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from transport.text_safety import visible
+
+        self._stream.write(visible(text))
+        return len(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _visible_stdout(raw: bool = False):
+    """stdout made safe for the command's duration (`fmt --stdout` prints the file's own
+    text, byte for byte)."""
+    saved = sys.stdout
+    if not raw:
+        sys.stdout = _VisibleStream(sys.stdout)
+    try:
+        yield
+    finally:
+        sys.stdout = saved
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -300,8 +387,9 @@ def build_parser() -> argparse.ArgumentParser:
     est.add_argument("file", metavar="FILE",
                      help="the .tdag study (data paths are relative to it)")
     est.add_argument("--format", choices=("text", "json"), default="text")
-    est.add_argument("--seed", type=int, help="random seed (default: the file's fit seed, or 0)")
-    est.add_argument("--draws", type=int, help="posterior draws (default: chains x draws)")
+    est.add_argument("--seed", type=_seed,
+                     help="random seed (default: the file's fit seed, or 0)")
+    est.add_argument("--draws", type=_draws, help="posterior draws (default: chains x draws)")
     est.add_argument("--drop-missing", action="store_true",
                      help="drop rows with missing values (the count is reported)")
     est.add_argument("--no-checks", action="store_true", help="skip the assumption checks")
@@ -316,7 +404,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("-o", "--output", metavar="DIR", required=True, help="the report folder")
     rep.add_argument("--force", action="store_true", help="replace existing report files")
     rep.add_argument("--quiet", action="store_true", help="no progress lines")
-    rep.add_argument("--seed", type=int, help="random seed for the estimate")
+    rep.add_argument("--seed", type=_seed, help="random seed for the estimate")
     rep.add_argument("--format", choices=("text", "json"), default="text")
     rep.set_defaults(run=cmd_report)
 
@@ -341,8 +429,8 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--by", metavar="COL", help="groups with their own a, b, tau (pooled)")
     cal.add_argument("--predict", metavar="NEW.csv", help="predict human effects for these")
     cal.add_argument("--level", type=float, default=0.9, help="predictive interval level")
-    cal.add_argument("--seed", type=int, default=0)
-    cal.add_argument("--draws", type=int, default=1000, help="draws per chain")
+    cal.add_argument("--seed", type=_seed, default=0)
+    cal.add_argument("--draws", type=_draws, default=1000, help="draws per chain")
     cal.add_argument("--format", choices=("text", "json"), default="text")
     cal.add_argument("-o", "--output", metavar="calib.json", help="write the result (JSON)")
     cal.add_argument("--plot", metavar="FILE.svg", help="observed vs predicted, as SVG")
@@ -375,7 +463,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; return its exit code. No traceback reaches the user."""
+    """Run one command; return its exit code. No traceback reaches the user, and no
+    control character from the input reaches the terminal (stderr always goes through
+    text_safety.visible; stdout too but for `fmt --stdout`)."""
+    saved = sys.stderr
+    sys.stderr = _VisibleStream(sys.stderr)
+    try:
+        return _main(argv)
+    finally:
+        sys.stderr = saved
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         parser = build_parser()
         args, extra = parser.parse_known_args(argv)
@@ -387,7 +486,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"unrecognized arguments: {' '.join(extra)}\n{command.format_usage().strip()}"
             )
         args.argv = list(argv) if argv is not None else sys.argv[1:]
-        return args.run(args)
+        with _visible_stdout(raw=args.command == "fmt" and args.stdout):
+            return args.run(args)
     except TdagError as error:
         print(error.render(), file=sys.stderr)
         return EXIT_ERRORS

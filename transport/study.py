@@ -20,8 +20,8 @@ VAR_KINDS: tuple[str, ...] = ("binary", "continuous", "count", "categorical", "o
 
 #: The data file types a data statement may name, by suffix, and how each is read; the
 #: checker refuses any other suffix (E068) before a file is ever opened.
-DATA_READERS: dict[str, str] = {".csv": "csv", ".tsv": "tsv", ".txt": "csv",
-                                ".parquet": "parquet", ".pq": "parquet"}
+DATA_READERS: dict[str, str] = {".csv": "csv", ".tsv": "tsv", ".parquet": "parquet",
+                                ".pq": "parquet"}
 
 
 @dataclass(frozen=True)

@@ -850,6 +850,18 @@ t.tdag:7:14: error[E053]: sd must be positive, not -1
     ),
     pytest.param(
         HEAD + """\
+partial x sd 1e999
+""",
+        """\
+t.tdag:7:14: error[E053]: sd must be a finite number, not 1e999
+ 7 | partial x sd 1e999
+   |              ^^^^^
+   = help: a very large sd is the same as 'differs'
+""",
+        id="E053-partial-sd-infinite",
+    ),
+    pytest.param(
+        HEAD + """\
 shared x sd 1
 """,
         """\
@@ -1034,7 +1046,7 @@ t.tdag:7:10: error[E067]: the data path is empty
 data gpt "runs.xlsx" experiment(x)
 """,
         """\
-t.tdag:7:10: error[E068]: a data file is .csv, .tsv or .parquet, not .xlsx
+t.tdag:7:10: error[E068]: unsupported data file type '.xlsx'
  7 | data gpt "runs.xlsx" experiment(x)
    |          ^^^^^^^^^^^
    = help: export the sheet as CSV (in a spreadsheet: Save As, CSV)
@@ -1046,11 +1058,48 @@ t.tdag:7:10: error[E068]: a data file is .csv, .tsv or .parquet, not .xlsx
 data gpt "runs" experiment(x)
 """,
         """\
-t.tdag:7:10: error[E068]: a data file is .csv, .tsv or .parquet, not a file without a suffix
+t.tdag:7:10: error[E068]: unsupported data file type without a suffix
  7 | data gpt "runs" experiment(x)
    |          ^^^^^^
+   = help: data files are .csv, .tsv, .parquet or .pq
 """,
         id="E068-no-suffix",
+    ),
+    pytest.param(
+        HEAD + """\
+data gpt "runs.txt" experiment(x)
+""",
+        """\
+t.tdag:7:10: error[E068]: unsupported data file type '.txt'
+ 7 | data gpt "runs.txt" experiment(x)
+   |          ^^^^^^^^^^
+   = help: data files are .csv, .tsv, .parquet or .pq
+""",
+        id="E068-data-file-type",
+    ),
+    pytest.param(
+        HEAD + """\
+data gpt "../shared/runs.csv" experiment(x)
+""",
+        """\
+t.tdag:7:10: warning[W107]: the data file '../shared/runs.csv' is outside the study's folder
+ 7 | data gpt "../shared/runs.csv" experiment(x)
+   |          ^^^^^^^^^^^^^^^^^^^^
+   = help: keep data beside the .tdag file (in it or below), so that the study travels as one folder
+""",
+        id="W107-data-outside-the-folder",
+    ),
+    pytest.param(
+        HEAD + """\
+data gpt "/srv/runs.csv" experiment(x)
+""",
+        """\
+t.tdag:7:10: warning[W107]: the data file '/srv/runs.csv' is outside the study's folder
+ 7 | data gpt "/srv/runs.csv" experiment(x)
+   |          ^^^^^^^^^^^^^^^
+   = help: keep data beside the .tdag file (in it or below), so that the study travels as one folder
+""",
+        id="W107-absolute-data-path",
     ),
     pytest.param(
         PREFIX + """\
@@ -1324,6 +1373,55 @@ t.tdag:7:13: error[E081]: unknown sampler 'numpie'
    = help: did you mean 'nutpie'?
 """,
         id="E081-misspelt-sampler",
+    ),
+    pytest.param(
+        HEAD + """\
+fit draws 100000000
+""",
+        """\
+t.tdag:7:11: error[E081]: draws must be at most 100,000, not 100000000
+ 7 | fit draws 100000000
+   |           ^^^^^^^^^
+   = help: set TRANSPORT_MAX_DRAWS to raise the limit
+""",
+        id="E081-draws-over-the-limit",
+    ),
+    pytest.param(
+        HEAD + """\
+fit chains 8 draws 20000
+""",
+        """\
+t.tdag:7:14: error[E081]: chains x draws is 160,000, more than the limit of 100,000 posterior draws
+ 7 | fit chains 8 draws 20000
+   |              ^^^^^^^^^^^
+   = help: set TRANSPORT_MAX_DRAWS to raise the limit
+""",
+        id="E081-chains-times-draws",
+    ),
+    pytest.param(
+        HEAD + """\
+fit seed 4294967296
+""",
+        """\
+t.tdag:7:10: error[E081]: seed must be at most 4294967295, not 4294967296
+ 7 | fit seed 4294967296
+   |          ^^^^^^^^^^
+""",
+        id="E081-seed-too-large",
+    ),
+    pytest.param(
+        HEAD + """\
+var w ordinal(1..10000)
+w -> y
+shared w
+""",
+        """\
+t.tdag:7:15: error[E032]: ordinal(1..10000) has 10,000 levels, more than the limit of 200
+ 7 | var w ordinal(1..10000)
+   |               ^^^^^^^^
+   = help: declare it count or continuous, or set TRANSPORT_MAX_LEVELS to raise the limit
+""",
+        id="E032-ordinal-too-many-levels",
     ),
     pytest.param(
         HEAD + """\

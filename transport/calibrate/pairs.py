@@ -21,6 +21,8 @@ import pandas as pd
 from transport.errors import DataError, UsageError, did_you_mean
 
 MIN_PAIRS = 3
+#: Effects and standard errors beyond this overflow the model's squares and its sampler.
+MAX_MAGNITUDE = 1e6
 _SHOWN = 5
 
 
@@ -123,6 +125,14 @@ def numeric_column(
     if empty.any() and not allow_empty:
         rows = [int(i) + 1 for i in np.flatnonzero(empty)]
         raise DataError(f"{where}: column '{column}' is empty in rows {_rows_text(rows)}")
+    huge = np.abs(np.where(np.isfinite(values), values, 0)) > MAX_MAGNITUDE
+    if huge.any():
+        rows = [int(i) + 1 for i in np.flatnonzero(huge)]
+        raise DataError(
+            f"{where}: column '{column}' has values beyond ±{MAX_MAGNITUDE:g} in rows "
+            f"{_rows_text(rows, [str(text.iloc[r - 1]) for r in rows])}; effects and standard "
+            "errors that large overflow the model: rescale the column"
+        )
     values[empty] = np.nan
     return values
 

@@ -18,9 +18,23 @@ def _posterior(calibration_json: dict, group: str | None) -> dict:
         post = groups[group].get("posterior")
     if not isinstance(post, dict) or not all(k in post for k in ("a", "b", "tau")):
         raise DataError("the calibration has no posterior draws of a, b and tau")
-    a, b, tau = (np.asarray(post[k], dtype=float) for k in ("a", "b", "tau"))
+    try:
+        a, b, tau = (np.asarray(post[k], dtype=float).reshape(-1) for k in ("a", "b", "tau"))
+    except (TypeError, ValueError):
+        raise DataError("the calibration's posterior draws of a, b and tau are not numbers") \
+            from None
     if not (len(a) == len(b) == len(tau)) or len(a) == 0:
         raise DataError("the calibration's posterior draws of a, b and tau differ in length")
+    for name, values in (("a", a), ("b", b), ("tau", tau)):
+        bad = np.flatnonzero(~np.isfinite(values))
+        if len(bad):  # NaN draws would give NaN effects, which compare as "not positive"
+            shown = ", ".join(str(int(i) + 1) for i in bad[:5])
+            raise DataError(f"the calibration's posterior draws of {name} are not all finite "
+                            f"numbers: {len(bad)} of {len(values)} (draws {shown}"
+                            f"{' and more' if len(bad) > 5 else ''})")
+    if (tau < 0).any():
+        raise DataError("the calibration's posterior draws of tau (a standard deviation) "
+                        "include negative values")
     return {"a": a, "b": b, "tau": tau}
 
 

@@ -13,7 +13,7 @@ from transport.check.build import build_study
 from transport.check.context import Context, gather
 from transport.check.rules_assumptions import check_assumptions
 from transport.check.rules_coverage import check_coverage
-from transport.check.rules_data import check_data
+from transport.check.rules_data import check_data, check_data_paths
 from transport.check.rules_declarations import (
     check_populations,
     check_study,
@@ -46,6 +46,7 @@ RULES: tuple[Rule, ...] = (
     check_assumptions,
     check_data,
     check_design,
+    check_data_paths,
     check_query,
     check_fit,
     check_hypotheses,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -89,6 +90,9 @@ def _clauses(decl: ast.AssumptionDecl) -> Iterator[Diagnostic]:
             )
         elif not sd.sd.value > 0:
             yield error("E053", f"sd must be positive, not {sd.sd.text}", sd.sd.span)
+        elif not math.isfinite(sd.sd.value):
+            yield error("E053", f"sd must be a finite number, not {sd.sd.text}", sd.sd.span,
+                        "a very large sd is the same as 'differs'")
     elif sd is not None:
         yield error(
             "E054",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import ntpath
+import posixpath
 from collections.abc import Iterator
-from pathlib import PurePath
 
 from transport.check.context import Context
-from transport.check.diagnostics import error
+from transport.check.diagnostics import error, warning
 from transport.check.rules_assumptions import unknown_population
 from transport.check.rules_graph import unknown_variable
 from transport.errors import Diagnostic
@@ -43,15 +44,6 @@ def check_data(ctx: Context) -> Iterator[Diagnostic]:
             yield unknown_population(decl.population, ctx)
         if not decl.path.value.strip():
             yield error("E067", "the data path is empty", decl.path.span)
-        elif PurePath(decl.path.value).suffix.lower() not in DATA_READERS:
-            suffix = PurePath(decl.path.value).suffix
-            yield error(
-                "E068",
-                f"a data file is .csv, .tsv or .parquet, not {suffix or 'a file without a suffix'}",
-                decl.path.span,
-                "export the sheet as CSV (in a spreadsheet: Save As, CSV)"
-                if suffix.lower() in (".xlsx", ".xls", ".ods") else None,
-            )
         seen: set[type] = set()
         designs = [c for c in decl.clauses
                    if isinstance(c, ast.ExperimentClause | ast.ObservationalClause)]
@@ -129,3 +121,30 @@ def _check_columns(
             )
         else:
             used[column] = name.text
+
+
+#: The data file types `transport` reads (the one list: transport.study.DATA_READERS).
+DATA_SUFFIXES = tuple(DATA_READERS)
+
+
+def check_data_paths(ctx: Context) -> Iterator[Diagnostic]:
+    """E068: a data file of a type that is not read; W107: a path that leaves the study's
+    folder (absolute, or climbing out with `..`), which a copy of the folder, a report or a
+    preregistration will not carry along."""
+    for decl in ctx.data:
+        path = decl.path.value.strip()
+        if not path:
+            continue
+        suffix = posixpath.splitext(path.replace("\\", "/"))[1]
+        if suffix.lower() not in DATA_SUFFIXES:
+            shown = f"'{suffix}'" if suffix else "without a suffix"
+            spreadsheet = suffix.lower() in (".xlsx", ".xls", ".ods")
+            yield error("E068", f"unsupported data file type {shown}", decl.path.span,
+                        "export the sheet as CSV (in a spreadsheet: Save As, CSV)" if spreadsheet
+                        else f"data files are {', '.join(DATA_SUFFIXES[:-1])} or "
+                        f"{DATA_SUFFIXES[-1]}")
+        normal = posixpath.normpath(path.replace("\\", "/"))
+        if posixpath.isabs(normal) or ntpath.isabs(path) or normal.split("/")[0] == "..":
+            yield warning("W107", f"the data file '{path}' is outside the study's folder",
+                          decl.path.span, "keep data beside the .tdag file (in it or below), "
+                          "so that the study travels as one folder")

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from transport.check.context import Context
 from transport.check.diagnostics import START, error
 from transport.errors import Diagnostic, did_you_mean
+from transport.limits import LEVELS
 from transport.study import VAR_KINDS
 from transport.syntax import ast
 from transport.syntax.grammar import STATEMENT_KEYWORDS
 
-MAX_ORDINAL_LEVELS = 10_000
 STUDY_FIELDS = ("question", "author", "description", "registration", "url", "license", "funding")
 REPEATABLE_STUDY_FIELDS = ("author",)
 
@@ -170,6 +170,11 @@ def _check_type(var_type: ast.VarType) -> Iterator[Diagnostic]:
             if text in seen:
                 yield error("E032", f"level '{text}' appears twice", level.span)
             seen.add(text)
+        if len(levels) > LEVELS.value():
+            yield error("E032", f"categorical has {len(levels):,} levels, more than the limit "
+                        f"of {LEVELS.value():,}", var_type.span,
+                        f"group rare levels together, or set {LEVELS.variable} to raise the "
+                        "limit")
         return
     ranges = [a for a in args or () if isinstance(a, ast.Range)]
     if args is None or len(args) != 1 or len(ranges) != 1:
@@ -184,12 +189,13 @@ def _check_type(var_type: ast.VarType) -> Iterator[Diagnostic]:
             f"ordinal({low.text}..{high.text}): the lower bound must be below the upper bound",
             ranges[0].span,
         )
-    elif high.value - low.value >= MAX_ORDINAL_LEVELS:
+    elif high.value - low.value + 1 > LEVELS.value():
         yield error(
             "E032",
-            f"ordinal({low.text}..{high.text}) has more than {MAX_ORDINAL_LEVELS:,} levels",
+            f"ordinal({low.text}..{high.text}) has {int(high.value - low.value + 1):,} levels, "
+            f"more than the limit of {LEVELS.value():,}",
             ranges[0].span,
-            "declare it count or continuous",
+            f"declare it count or continuous, or set {LEVELS.variable} to raise the limit",
         )
 
 

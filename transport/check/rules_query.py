@@ -10,6 +10,7 @@ from transport.check.rules_assumptions import unknown_population
 from transport.check.rules_declarations import level_text
 from transport.check.rules_graph import unknown_variable
 from transport.errors import Diagnostic, did_you_mean
+from transport.limits import DRAWS, MAX_SEED
 from transport.study import SCALES, VAR_KINDS
 from transport.syntax import ast
 
@@ -282,6 +283,8 @@ def check_fit(ctx: Context) -> Iterator[Diagnostic]:
                         f"{key} must be a whole number of at least {low}, not {value.text}",
                         value.span,
                     )
+                else:
+                    yield from _too_large(key, value)
             elif key == "sampler" and value.text not in SAMPLERS:
                 yield error(
                     "E081",
@@ -294,3 +297,27 @@ def check_fit(ctx: Context) -> Iterator[Diagnostic]:
                 yield error(
                     "E081", f"target_accept must be between 0 and 1, not {value.text}", value.span
                 )
+        yield from _too_many_draws(fit)
+
+
+def _too_large(key: str, value: ast.Number) -> Iterator[Diagnostic]:
+    """Upper bounds: draws and tune by the draws limit (posterior draws are chains x draws,
+    held in memory), chains and cores by the same, a seed by what the backends accept."""
+    if key == "seed" and value.value > MAX_SEED:
+        yield error("E081", f"seed must be at most {MAX_SEED}, not {value.text}", value.span)
+    elif key != "seed" and value.value > DRAWS.value():
+        yield error("E081", f"{key} must be at most {DRAWS.value():,}, not {value.text}",
+                    value.span, f"set {DRAWS.variable} to raise the limit")
+
+
+def _too_many_draws(fit: ast.FitDecl) -> Iterator[Diagnostic]:
+    """chains x draws posterior draws are kept in memory: their product is bounded too."""
+    given = {o.key.text: o for o in fit.options if o.key.text in ("chains", "draws")}
+    values = {k: o.value.value for k, o in given.items() if isinstance(o.value, ast.Number)}
+    chains, draws = values.get("chains", 4), values.get("draws", 1000)
+    limit = DRAWS.value()
+    if chains <= limit and draws <= limit and chains * draws > limit:
+        where = given.get("draws", given.get("chains"))
+        yield error("E081", f"chains x draws is {int(chains * draws):,}, more than the limit of "
+                    f"{limit:,} posterior draws", where.span,
+                    f"set {DRAWS.variable} to raise the limit")

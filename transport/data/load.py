@@ -11,12 +11,19 @@ import pandas as pd
 
 from transport.data.columns import bind_columns
 from transport.data.design_columns import NO_DESIGN, DesignColumns, split_design
+from transport.data.file_checks import (
+    READERS,
+    duplicated_headers,
+    is_missing_path,
+    missing_mask,
+    path_problem,
+    unsupported_type,
+    utf8_problem,
+)
 from transport.data.recode import apply_recodes
 from transport.data.validate import code_column
 from transport.errors import DataError
-from transport.study import DATA_READERS, DataSpec, Study
-
-_READERS = DATA_READERS
+from transport.study import DataSpec, Study
 
 
 @dataclass(frozen=True)
@@ -42,30 +49,33 @@ def resolve(spec: DataSpec, study: Study) -> Path:
 
 
 def missing_files(study: Study) -> list[Path]:
-    """The data files that do not exist yet (fine while planning a study)."""
-    return [resolve(s, study) for s in study.data if not resolve(s, study).is_file()]
+    """The data files that do not exist yet (fine while planning a study); a path that
+    exists but is no file (a folder, a FIFO, a looping link) is not missing: reading it
+    says what it is."""
+    return [resolve(s, study) for s in study.data if is_missing_path(resolve(s, study))]
 
 
 def read_table(path: Path) -> pd.DataFrame:
     """A CSV, TSV or Parquet file as a DataFrame; DataError for anything unreadable."""
-    kind = _READERS.get(path.suffix.lower())
-    if kind is None:
-        raise DataError(
-            f"{path}: unsupported file type '{path.suffix}' (use .csv, .tsv or .parquet)"
-        )
-    if not path.is_file():
-        raise DataError(f"{path}: file not found")
+    problem = unsupported_type(path) or path_problem(path)
+    if problem is not None:
+        raise DataError(problem)
+    kind = READERS[path.suffix.lower()]
     try:
         if kind == "parquet":
             return pd.read_parquet(path)
-        return pd.read_csv(path, sep="\t" if kind == "tsv" else ",", low_memory=False)
+        frame = pd.read_csv(path, sep="\t" if kind == "tsv" else ",", low_memory=False,
+                            keep_default_na=False, na_values=[""])
     except ImportError as error:
         raise DataError(f"{path}: reading Parquet needs pyarrow ({error})") from None
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: the file is empty") from None
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as error:
+    except UnicodeDecodeError:
+        raise DataError(utf8_problem(path)) from None
+    except (pd.errors.ParserError, ValueError, OSError) as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise DataError(f"{path}: cannot be read: {first}") from None
+    return frame
 
 
 def load_data(spec: DataSpec, study: Study, drop_missing: bool = False) -> LoadedData:
@@ -75,10 +85,21 @@ def load_data(spec: DataSpec, study: Study, drop_missing: bool = False) -> Loade
     where = str(path)
     raw, design = split_design(spec, raw, study, where)
     columns = bind_columns(spec, [str(c) for c in raw.columns], where)
+    twice = duplicated_headers(path, READERS[path.suffix.lower()])
+    used = {name: twice[name] for name in columns.values() if name in twice}
+    if used:  # pandas reads the second `x` as `x.1`: which one was meant is unknowable
+        listed = "; ".join(f"'{name}' (columns {', '.join(map(str, numbers))})"
+                           for name, numbers in used.items())
+        raise DataError(f"{where}: the header names a column more than once: {listed}; "
+                        "name each column once")
     frame = raw[[columns[v] for v in spec.measures]].copy()
     frame.columns = list(spec.measures)
     frame = apply_recodes(spec, frame.reset_index(drop=True), study, columns, where)
-    missing = frame.isna().to_numpy()
+    missing = np.column_stack([
+        missing_mask(frame[v], [str(level) for level in study.variable(v).levels])
+        for v in spec.measures
+    ]) if spec.measures else np.zeros((len(frame), 0), dtype=bool)
+    frame = frame.mask(missing)
     dropped = 0
     if missing.any():
         if not drop_missing:

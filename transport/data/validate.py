@@ -6,6 +6,8 @@ can name the file, the column and a few rows to look at.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -15,6 +17,10 @@ from transport.study import Variable
 _TRUE = {"1", "true", "yes", "t", "y", "1.0"}
 _FALSE = {"0", "false", "no", "f", "n", "0.0"}
 _SHOW = 5
+#: Counts above 2**53 are not whole numbers in floating point (and overflowed int64 before).
+MAX_COUNT = 2**53
+#: A continuous value whose square overflows a float breaks every variance.
+MAX_CONTINUOUS = 1e150
 
 
 def _rows(mask: np.ndarray) -> str:
@@ -26,7 +32,12 @@ def _rows(mask: np.ndarray) -> str:
 
 def _values(series: pd.Series, mask: np.ndarray) -> str:
     shown = pd.unique(series[mask])[:_SHOW]
-    return ", ".join(repr(v.item() if hasattr(v, "item") else v) for v in shown)
+    return ", ".join(_short(repr(v.item() if hasattr(v, "item") else v)) for v in shown)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """A value as shown in a message: at most `limit` characters (a 400-digit cell)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def code_column(series: pd.Series, variable: Variable, where: str) -> pd.Series:
@@ -38,7 +49,10 @@ def code_column(series: pd.Series, variable: Variable, where: str) -> pd.Series:
         return _binary(series, column)
     if kind == "categorical":
         return _categorical(series, variable, column)
-    numeric = pd.to_numeric(series, errors="coerce")
+    try:
+        numeric = pd.to_numeric(series, errors="coerce")
+    except OverflowError:  # a 400-digit number: read one by one (it becomes inf, refused)
+        numeric = pd.Series([_number(v) for v in series], index=series.index, dtype=float)
     bad = numeric.isna().to_numpy()
     if bad.any():
         raise DataError(
@@ -50,13 +64,21 @@ def code_column(series: pd.Series, variable: Variable, where: str) -> pd.Series:
         infinite = ~np.isfinite(values)
         if infinite.any():
             raise DataError(f"{column}: infinite values at rows {_rows(infinite)}")
+        huge = np.abs(values) > MAX_CONTINUOUS
+        if huge.any():
+            raise DataError(
+                f"{column}: values beyond ±{MAX_CONTINUOUS:g} at rows {_rows(huge)} (values "
+                f"{_values(series, huge)}); their squares overflow: rescale the column"
+            )
         return pd.Series(values, index=series.index, name=series.name)
     if kind == "count":
-        bad = (values < 0) | (values != np.round(values))
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isfinite(values) | (values < 0) | (values != np.round(values)) | (
+                values > MAX_COUNT)
         if bad.any():
             raise DataError(
-                f"{column}: counts must be whole numbers of at least 0: rows {_rows(bad)} "
-                f"(values {_values(series, bad)})"
+                f"{column}: counts must be whole numbers from 0 to {MAX_COUNT:,}: rows "
+                f"{_rows(bad)} (values {_values(series, bad)})"
             )
         return pd.Series(values.astype(np.int64), index=series.index, name=series.name)
     low, high = variable.levels[0], variable.levels[-1]
@@ -89,8 +111,8 @@ def _binary(series: pd.Series, column: str) -> pd.Series:
 def _categorical(series: pd.Series, variable: Variable, column: str) -> pd.Series:
     levels = [str(level) for level in variable.levels]
     codes, uniques = pd.factorize(series)
-    position = {level: k for k, level in enumerate(levels)}
-    mapped = np.array([position.get(_level_text(u), -1) for u in uniques] + [-1])
+    position = {level_key(level): k for k, level in enumerate(variable.levels)}
+    mapped = np.array([position.get(level_key(u), -1) for u in uniques] + [-1])
     level_codes = mapped[codes]
     bad = level_codes < 0
     if bad.any():
@@ -104,8 +126,28 @@ def _categorical(series: pd.Series, variable: Variable, column: str) -> pd.Serie
     )
 
 
-def _level_text(value: object) -> str:
-    """`1.0` read from a CSV matches a declared level `1`."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def level_key(value: object) -> str:
+    """What a declared level and a data value are matched by: numbers by their value (a
+    declared `3.0` matches `3` and `3.00` in the data, `1.50` matches `1.5`), text by
+    itself without surrounding spaces."""
+    if isinstance(value, bool | np.bool_):
+        return str(value)
+    if isinstance(value, int | float | np.integer | np.floating):
+        number = float(value)
+        return str(int(number)) if number.is_integer() else repr(number)
+    text = str(value).strip()
+    if _NUMBER.fullmatch(text):
+        return level_key(float(text))
+    return text
+
+
+def _number(value: object) -> float:
+    """A cell as a float (NaN when it is not a number); huge integers become infinities."""
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        return float("nan")
+

@@ -8,13 +8,13 @@ mechanism differs for some shown source are drawn differently from shared ones.
 from __future__ import annotations
 
 import io
-import json
 import re
 
 import networkx as nx
 
 from transport.graph.diagram import LatentCause, SelectionDiagram
 from transport.study import Study
+from transport.text_safety import visible
 
 FORMATS = ("dot", "dagitty", "json", "graphml", "mermaid")
 
@@ -76,6 +76,8 @@ def _identifier_map(diagram: SelectionDiagram, taken: set[str]) -> dict[object, 
 
 
 def _quote_dot(text: str) -> str:
+    """A DOT string; control characters (NUL among them) as visible `\\uXXXX` text."""
+    text = visible(text)
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
@@ -276,7 +278,10 @@ def to_data(diagram: SelectionDiagram, study: Study) -> dict:
 
 
 def to_json(diagram: SelectionDiagram, study: Study) -> str:
-    return json.dumps(to_data(diagram, study), indent=2) + "\n"
+    """Strict JSON (transport.json_text): no NaN or Infinity tokens."""
+    from transport.json_text import json_text
+
+    return json_text(to_data(diagram, study), ensure_ascii=True).text + "\n"
 
 
 def to_graphml(diagram: SelectionDiagram, study: Study) -> str:
@@ -284,7 +289,7 @@ def to_graphml(diagram: SelectionDiagram, study: Study) -> str:
     data = to_data(diagram, study)
     graph = nx.MultiDiGraph()
     for node in data["nodes"]:
-        graph.add_node(node["id"], **{k: str(v) for k, v in node.items()
+        graph.add_node(node["id"], **{k: visible(str(v)) for k, v in node.items()
                                       if k != "id" and v is not None})
     for edge in data["edges"]:
         graph.add_edge(edge["tail"], edge["head"], **{k: str(v) for k, v in edge.items()
@@ -295,7 +300,7 @@ def to_graphml(diagram: SelectionDiagram, study: Study) -> str:
 
 
 def _quote_mermaid(text: str) -> str:
-    return '"' + text.replace('"', "#quot;") + '"'
+    return '"' + visible(text).replace('"', "#quot;") + '"'
 
 
 def to_mermaid(diagram: SelectionDiagram, study: Study) -> str:

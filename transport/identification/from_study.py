@@ -38,6 +38,7 @@ def problem_from_study(study: Study, diagram: SelectionDiagram | None = None) ->
         Dataset(spec.population, frozenset(spec.randomized), frozenset(spec.measures))
         for spec in study.data
     )
+    _within_limit(len(graph.nodes) + len(causes))
     return TransportProblem(
         nodes=graph.nodes + tuple(latent_cause_name(c) for c in causes),
         directed=tuple(directed),
@@ -79,3 +80,15 @@ def identify_study(study: Study) -> Identification:
     return replace(answer, suggestions=suggestions,
                    witness=prose(answer.witness) if answer.witness else answer.witness,
                    trace=tuple(prose(step) for step in answer.trace))
+
+
+def _within_limit(nodes: int) -> None:
+    """LimitError for a diagram too large to search in reasonable time and memory."""
+    from transport.limits import IDENTIFY_NODES, LimitError
+
+    limit = IDENTIFY_NODES.value()
+    if nodes > limit:
+        raise LimitError(
+            f"the study has {nodes:,} variables (latent causes included), more than the "
+            f"{limit:,} that identification searches (its cost grows faster than the square "
+            f"of the size); set {IDENTIFY_NODES.variable} to raise the limit")

@@ -1,11 +1,10 @@
 """`write_report`: a study's report as report.html (self-contained), report.md (with its
-SVG figures beside it) and report.json (the same content as data), written atomically into
-one folder and never over existing files unless `force`."""
+SVG figures beside it) and report.json (the same content as data), written as one set
+(`files.write_set`: staged beside the folder and swapped in, so the folder never holds
+files from two runs) and never over existing files unless `force`."""
 
 from __future__ import annotations
 
-import json
-import math
 import sys
 import time
 from collections.abc import Callable
@@ -14,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from transport.errors import UsageError
-from transport.files import write_atomic
+from transport.files import refuse_foreign, write_set
+from transport.json_text import json_text, non_finite_warning
 from transport.report.content import build_content
 from transport.report.diagram_model import diagram_model
 from transport.report.figures import FIGURE_FILES, draw_figures
@@ -23,17 +23,23 @@ from transport.report.markdown_page import render_markdown
 from transport.study import Study
 
 REPORT_FILES = ("report.html", "report.md", "report.json")
+#: Every file a report may write: a new set replaces an old one however many figures it had.
+SET_FILES = (*REPORT_FILES, *FIGURE_FILES.values())
 
 
 @dataclass(frozen=True)
 class ReportPaths:
-    """What was written: the three reports and the figure files."""
+    """What was written: the three reports and the figure files; `problem` is the data
+    error that stopped the estimate (the report says so, and the command exits 1), and
+    `warnings` are problems with the output itself (non-finite numbers nulled)."""
 
     folder: Path
     html: Path
     markdown: Path
     json: Path
     figures: tuple[Path, ...]
+    problem: str | None = None
+    warnings: tuple[str, ...] = ()
 
     @property
     def all(self) -> tuple[Path, ...]:
@@ -50,19 +56,6 @@ def _progress(quiet: bool) -> Callable[[str], None]:
         print(f"transport report: {step} ({time.perf_counter() - start:.1f}s)", file=sys.stderr)
 
     return say
-
-
-def _plain(value: Any) -> Any:
-    """JSON-safe: numpy scalars and arrays to Python values, NaN and infinities to null."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if hasattr(value, "tolist"):
-        return _plain(value.tolist())
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 def _refuse_existing(paths: list[Path], force: bool) -> None:
@@ -86,11 +79,6 @@ def _diagram_json(study, renderer: str) -> dict[str, Any]:
     }
 
 
-def _write(path: Path, text: str) -> None:
-    """Atomic write (new files get 0666 less the umask)."""
-    write_atomic(path, text)
-
-
 def write_report(study: Study, out_dir: str | Path, *, force: bool = False,
                  quiet: bool = False, seed: int | None = None, command_line: str | None = None,
                  renderer: str = "auto", identification: Any = None,
@@ -109,6 +97,8 @@ def write_report(study: Study, out_dir: str | Path, *, force: bool = False,
         raise UsageError(f"{folder} is a file, not a folder")
     fixed = [folder / name for name in REPORT_FILES]
     _refuse_existing(fixed, force)
+    if folder.is_dir():  # before the estimate: it may take a while
+        refuse_foreign(folder, SET_FILES)
     say = _progress(quiet)
     if command_line is None:
         named = str(study.path) if study.path is not None else "<study>"
@@ -138,10 +128,14 @@ def write_report(study: Study, out_dir: str | Path, *, force: bool = False,
                                                    query.treatment)
         mathml = estimand_mathml(estimand, lhs)
     say("writing the report")
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, svg in drawn.items():
-        _write(folder / FIGURE_FILES[name], svg + "\n")
-    _write(fixed[2], json.dumps(_plain(data), indent=2, ensure_ascii=False) + "\n")
-    _write(fixed[1], render_markdown(data, figures))
-    _write(fixed[0], render_html(data, figures, mathml))
-    return ReportPaths(folder, fixed[0], fixed[1], fixed[2], tuple(figure_paths))
+    written = json_text(data)
+    files = {FIGURE_FILES[name]: svg + "\n" for name, svg in drawn.items()}
+    files["report.json"] = written.text + "\n"
+    files["report.md"] = render_markdown(data, figures)
+    files["report.html"] = render_html(data, figures, mathml)
+    write_set(folder, files, SET_FILES)
+    problem = data["estimation"]["message"] if data["estimation"]["status"] == "data_error" \
+        else None
+    warnings = (non_finite_warning(written.replaced, "report.json"),) if written.replaced else ()
+    return ReportPaths(folder, fixed[0], fixed[1], fixed[2], tuple(figure_paths), problem,
+                       warnings)

@@ -1,6 +1,8 @@
 """Making user text safe: every string a study author wrote (titles, labels, reasons,
 citations, paths) passes through one of these before it reaches HTML, SVG or Markdown.
 
+Every function first writes control characters and bidirectional overrides as `\\uXXXX`
+(`text_safety.visible`), so no escape sequence survives into a file someone may `cat`.
 HTML and SVG need entity escaping (`html.escape` with quotes). Markdown needs more: a
 renderer may interpret `*`, `_`, `[`, `|` or a leading `#`, and GitHub passes some inline
 HTML through, so `<` and `>` become entities (and `&` when it would start a character
@@ -14,6 +16,8 @@ from __future__ import annotations
 import html
 import re
 
+from transport.text_safety import visible
+
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")  # an `&` that would start a character reference
 _LIST_NUMBER = re.compile(r"^(\d+)([.)])")
@@ -21,14 +25,14 @@ _LIST_NUMBER = re.compile(r"^(\d+)([.)])")
 
 def h(value: object) -> str:
     """Text for HTML or SVG element content and attribute values."""
-    return html.escape("" if value is None else str(value), quote=True)
+    return html.escape(visible("" if value is None else str(value)), quote=True)
 
 
 def md(value: object) -> str:
     """Text for inline Markdown: entities for `<`, `>` (and an `&` that would start an
     entity), backslashes for Markdown punctuation, and line breaks folded into spaces (a
     table cell or list item stays one line)."""
-    text = "" if value is None else str(value)
+    text = visible("" if value is None else str(value))
     text = " ".join(text.split())
     text = _ENTITY.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
@@ -40,12 +44,13 @@ def md(value: object) -> str:
 def md_code(value: object) -> str:
     """Text in an inline code span: backticks inside are replaced (a span cannot escape
     them), line breaks folded. Code spans show `<` literally, so no entities are needed."""
-    text = " ".join(("" if value is None else str(value)).split())
+    text = " ".join(visible("" if value is None else str(value)).split())
     return "`" + text.replace("`", "'") + "`"
 
 
 def md_block(value: str) -> str:
     """A fenced code block that the text cannot close early."""
+    value = visible(value)
     fence = "```"
     while fence in value:
         fence += "`"

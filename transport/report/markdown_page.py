@@ -4,6 +4,7 @@ files beside it and the formula in LaTeX (`$$...$$`). User strings go through
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -18,11 +19,16 @@ from transport.report.wording import (
     robustness_sentence,
 )
 
+_BARE_PIPE = re.compile(r"(?<!\\)\|")
+
 
 def md_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
-    """A pipe table; cells must already be Markdown-safe."""
+    """A pipe table; cells must already be Markdown-safe. A `|` that is still bare (inside
+    a code span: `md_code` cannot escape it) is escaped here, since a table splits its
+    cells at every unescaped pipe before it reads code spans (GFM)."""
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    lines += ["| " + " | ".join(cell or "–" for cell in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(_BARE_PIPE.sub(r"\\|", cell) if cell else "–" for cell in row)
+              + " |" for row in rows]
     return lines + [""]
 
 

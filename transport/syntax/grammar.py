@@ -26,18 +26,22 @@ def grammar_path() -> Path:
     raise FileNotFoundError("the tdag grammar file is missing from this installation")
 
 
+#: How the parser is built; part of the cache key (parser_cache.cache_path).
+PARSER_OPTIONS = {
+    "parser": "lalr",
+    "lexer": "contextual",
+    "keep_all_tokens": True,
+    "maybe_placeholders": False,
+}
+
+
 @cache
 def parser() -> Lark:
-    """The LALR parser, built once per process; it returns our AST directly (the
+    """The LALR parser, built once per process (or loaded from the per-user cache, which
+    holds JSON, never a pickle: see parser_cache); it returns our AST directly (the
     transformer runs as rules are reduced)."""
     from transport.syntax.build import ToAst
+    from transport.syntax.parser_cache import cache_folder, cached_parser
 
-    return Lark(
-        grammar_path().read_text(encoding="utf-8"),
-        parser="lalr",
-        lexer="contextual",
-        keep_all_tokens=True,
-        maybe_placeholders=False,
-        transformer=ToAst(),
-        cache=True,
-    )
+    grammar = grammar_path().read_text(encoding="utf-8")
+    return cached_parser(grammar, PARSER_OPTIONS, ToAst(), cache_folder())
