@@ -130,3 +130,33 @@ def draws_mcse(values: np.ndarray, chains: int) -> tuple[float, float]:
         mcse = float(az.mcse(dataset, method="mean")["x"].item())
         ess = float(az.ess(dataset, method="bulk")["x"].item())
     return mcse, ess
+
+
+def inference_data(effect: np.ndarray, chains: int, sources: dict[str, np.ndarray],
+                   prior: np.ndarray | None, rows: dict[str, int], diagnostics: dict):
+    """An ArviZ InferenceData of an estimate: the target effect and each source's own effect
+    in the posterior group (chains kept: the draws are split into `chains` equal runs, in
+    the order they were drawn), the prior effect where one was drawn, the rows each data
+    statement gave as observed data, and the sampler's statistics where MCMC ran."""
+    import arviz as az
+
+    def shaped(values: np.ndarray) -> np.ndarray:
+        values = np.asarray(values, dtype=float)
+        k = chains if chains > 0 and values.size % chains == 0 else 1
+        return values.reshape(k, -1)
+
+    posterior = {"effect": shaped(effect)}
+    posterior.update({f"effect_{name}": shaped(draws) for name, draws in sources.items()
+                      if np.asarray(draws).size == np.asarray(effect).size})
+    groups = {"posterior": posterior}
+    if prior is not None:
+        groups["prior"] = {"effect": shaped(prior)}
+    idata = az.from_dict(
+        **groups,
+        observed_data={"rows": np.asarray(list(rows.values()), dtype=float)},
+        coords={"data_statement": list(rows)},
+        dims={"rows": ["data_statement"]},
+    )
+    numbers = {k: v for k, v in diagnostics.items() if isinstance(v, int | float)}
+    idata.attrs.update({f"diagnostic_{k}": v for k, v in numbers.items()})
+    return idata

@@ -41,12 +41,67 @@ class EstimateResult:
     # not part of the JSON contract.
     effect_draws: object = field(default=None, compare=False, repr=False)
     source_draws: dict = field(default_factory=dict, compare=False, repr=False)
+    prior_draws: object = field(default=None, compare=False, repr=False)
+    chains: int = field(default=1, compare=False, repr=False)
 
     def _repr_html_(self) -> str | None:
         """The result as HTML in a notebook (drawn by the report stage's registered renderer)."""
         from transport.display import html_of
 
         return html_of("estimate", self)
+
+    @property
+    def idata(self):
+        """The estimate as an ArviZ InferenceData (posterior: the target effect and each
+        source's own effect, chains kept; prior; observed rows per data statement), so that
+        `az.summary(result.idata)` and `az.plot_trace(result.idata)` work."""
+        from transport.estimate.arviz_backend import inference_data
+
+        rows = {f"{d['population']}:{d['path']}": d["rows_used"] for d in self.data}
+        return inference_data(self.effect_draws, self.chains, dict(self.source_draws),
+                              self.prior_draws, rows, self.diagnostics)
+
+    def to_frame(self):
+        """One row per estimate shown: the target effect, each source's own effect, the
+        naive one, the effect without each source, PPI++ and its Bayesian counterpart, the
+        frequentist cross-check and the calibrated effects (a pandas DataFrame)."""
+        import pandas as pd
+
+        rows = []
+
+        def add(kind: str, label: str, mean, low, high, sd=None) -> None:
+            rows.append({"kind": kind, "label": label, "mean": mean, "sd": sd,
+                         "lower_95": low, "upper_95": high})
+
+        if self.effect is not None:
+            add("target", f"{self.query.get('population')} ({self.basis()['label']})",
+                self.effect["mean"], *self.effect["hdi_95"], self.effect.get("sd"))
+        for name, summary in self.source_effects.items():
+            add("source", f"{name}: own effect", summary["mean"], *summary["hdi_95"],
+                summary.get("sd"))
+        if self.naive:
+            add("naive", f"naive: {self.naive['source']}", self.naive["mean"],
+                *self.naive["hdi_95"])
+        for item in self.contributions:
+            if item.get("effect_without"):
+                add("without", f"without {item['population']}", item["effect_without"]["mean"],
+                    *item["effect_without"]["hdi_95"])
+        if self.ppi and self.ppi.get("applies"):
+            add("ppi", f"PPI++ ({self.ppi.get('predictor')})", self.ppi["estimate"],
+                *self.ppi["ci_95"], self.ppi.get("se"))
+        if self.bayes_ppi:
+            add("bayes_ppi", f"Bayesian PPI ({self.bayes_ppi['predictor']})",
+                self.bayes_ppi["mean"], *self.bayes_ppi["hdi_95"])
+        for name in ("ipsw", "g_transport", "aipsw"):
+            item = (self.frequentist or {}).get(name)
+            if item:
+                add("frequentist", name, item["estimate"], *item["ci_95"])
+        for item in self.calibrated:
+            if item.get("applies"):
+                add("calibrated", f"calibrated: {item['source']}", item["mean"],
+                    *item["hdi_95"], item.get("sd"))
+        return pd.DataFrame(rows, columns=["kind", "label", "mean", "sd", "lower_95",
+                                           "upper_95"])
 
     def basis(self) -> dict:
         """Whose rows carry the estimate, in one place for every renderer: the word

@@ -9,6 +9,7 @@ import dataclasses
 import numpy as np
 
 from transport.data.load import LoadedData, load_study_data
+from transport.data.positivity import positivity_warnings, sample_size_warnings
 from transport.diagnose import implication_tests
 from transport.errors import DataError
 from transport.estimate.calibrated import calibrated_estimates
@@ -273,6 +274,7 @@ def _joint_path(study, loaded, draws, seed, checks, robustness) -> dict:
     return {
         "method": METHOD,
         "effect_draws": found.effect,
+        "prior_draws": found.prior_effect,
         "effect": summary,
         "prior": {"sd": prior_sd,
                   "contraction": float(1 - summary["sd"] ** 2 / prior_sd**2)
@@ -402,6 +404,8 @@ def estimate_study(
                    if getattr(check, "without", None) and check.without.get("mean") is not None
                    else "")
             )
+    warnings += positivity_warnings(study, loaded)
+    warnings += sample_size_warnings(loaded)
     mixed = mixed_subjects(study, loaded, seed, draws)
     implications = implication_tests(study, loaded, seed=seed) if checks else None
     if implications is not None:
@@ -466,4 +470,6 @@ def estimate_study(
         prior_driven=path.get("prior_driven", False),
         borrowing=path.get("borrowing", ()),
         sources_used=tuple(used_sources),
+        prior_draws=path.get("prior_draws"),
+        chains=study.fit.chains,
     )
