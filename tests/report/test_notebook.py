@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from report_fixtures import FRAMING
 
 from transport.api import load
-from transport.estimate.result import EstimateResult
 from transport.report.notebook import estimate_html, study_html
 
 
@@ -27,12 +24,3 @@ def test_estimate_html():
     html = estimate_html(result)
     assert "human (transported)" in html and "naive: gpt" in html
     assert "<script" not in html
-    refused = EstimateResult(query={"treatment": "x", "outcome": "y", "population": "h",
-                                    "contrast": []},
-                             transportable=False, status="not_transportable", method="",
-                             effect=None, effect_scale="", source_effects={}, naive=None,
-                             assumption_checks=(), robustness=None, diagnostics={}, prior=None,
-                             estimand=None, data=(), seed=0, draws=0,
-                             refusal="<b>no formula</b>")
-    html = estimate_html(dataclasses.replace(refused))
-    assert "&lt;b&gt;no formula&lt;/b&gt;" in html

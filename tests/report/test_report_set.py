@@ -20,9 +20,9 @@ import pytest
 from report_fixtures import planning_copy
 
 from transport import files
+from transport.api import write_report
 from transport.cli import main
 from transport.errors import UsageError
-from transport.report import write_report
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -126,7 +126,7 @@ _KILLED = """
 import os, signal, sys
 from pathlib import Path
 from transport import files
-from transport.report import write_report
+from transport.api import write_report
 
 step, count = sys.argv[3], 0
 real_write, real_rename = files._write_file, os.rename

@@ -55,7 +55,7 @@ def estimate_html(result) -> str:
     data = result.to_json()
     query = data["query"]
     if data.get("effect") is None:
-        return _wrap(tag("h4", "No estimate"), tag("p", data.get("refusal") or ""))
+        return _wrap(tag("h4", "No estimate"))
     effect = data["effect"]
     rows: list[list[object]] = [[tag("strong", f"{query['population']} ({data['basis']['label']})"),
                                  num(effect["mean"], signed=True), interval(effect["hdi_95"]),

@@ -11,8 +11,10 @@ per cell to the target, whatever its size.
 
 When the target has rows of its own on the mechanism, each borrowed source enters through a
 two-component robust mixture, as in RBesT's robustified priors (Schmidli et al. 2014): with
-prior weight 1 - ROBUST_WEIGHT the source's rows are borrowed, with ROBUST_WEIGHT they are
-not. The posterior weight of each configuration is proportional to its prior weight times
+prior weight 1 - ROBUST_WEIGHT the source's rows are borrowed as the claim says, with
+ROBUST_WEIGHT the claim fails: a `shared` source's rows are then not borrowed at all, a
+`partial` one's are borrowed with a shift scale ROBUST_FACTOR times wider. The posterior
+weight of each configuration is proportional to its prior weight times
 the likelihood of what the target's rows say about the mechanism's effect-relevant
 statistic (conflict.py), so a source whose rows disagree with the target's loses its
 weight. Without target rows there is nothing to weigh: the stated
@@ -28,6 +30,11 @@ from dataclasses import dataclass
 import numpy as np
 
 ROBUST_WEIGHT = 0.1
+# A `partial` claim that fails is taken to fail by this factor: its robust alternative keeps
+# the source at a shift scale this many times the stated one (at least the non-sharing
+# spread of conflict.py), an adaptive commensurate prior (Hobbs et al. 2012). A `shared`
+# claim that fails lets the source's rows go entirely.
+ROBUST_FACTOR = 4.0
 MAX_ROBUST_SOURCES = 6
 
 

@@ -121,15 +121,17 @@ def log_normal(x: np.ndarray, cov: np.ndarray) -> float:
 
 def configuration_log_marginals(
     target: Statistic, sources: Sequence[Statistic], shifts: Sequence[float],
-    robust: float, subsets: Sequence[tuple[int, ...]],
+    robust: Sequence[float], subsets: Sequence[tuple[int, ...]],
 ) -> dict[tuple[int, ...], float]:
-    """log density of the sources' differences from the target under each configuration."""
+    """log density of the sources' differences from the target under each configuration
+    (`shifts`: each claim's spread on the statistic's scale; `robust`: each source's spread
+    when its claim fails)."""
     diff = np.array([s.mean - target.mean for s in sources])
     base = np.full((len(sources), len(sources)), target.variance)
     base[np.diag_indices(len(sources))] += [s.variance for s in sources]
     found = {}
     for subset in subsets:
-        extra = np.array([shifts[i] ** 2 if i in subset else robust**2
+        extra = np.array([shifts[i] ** 2 if i in subset else robust[i] ** 2
                           for i in range(len(sources))])
         found[subset] = log_normal(diff, base + np.diag(extra))
     return found

@@ -209,11 +209,14 @@ def discrete_draws(
     groups: tuple[Group, ...] | None = None,
     sds: dict[str, float | None] | None = None,
     log_marginal: dict[tuple[int, ...], float] | None = None,
+    fallback_sds: dict[str, float] | None = None,
     prior_only: bool = False,
 ) -> DiscreteDraws:
     """The target's (or a population's own) mechanism: its own rows, plus every borrowed
     group's rows as its tie allows, mixed over borrowing configurations (weighted by
-    `log_marginal` when given, see conflict.py; else every group borrowed)."""
+    `log_marginal` when given, see conflict.py; else every group borrowed). A group left out
+    of a configuration is dropped, or, when `fallback_sds` names it (a `partial` claim's
+    robust alternative), borrowed with that looser shift scale."""
     own = evidence.target
     borrowed = evidence.borrowed if groups is None else groups
     sds = sds or {}
@@ -223,19 +226,24 @@ def discrete_draws(
         own_s, own_f = sticks(own.stats)
     else:
         own_s, own_f = zero, zero
-    pieces = []
+    pieces, weaker = [], []
+    fallback = fallback_sds or {}
     if not prior_only:
         for group in borrowed:
             pieces.append(discount(group, sds.get(group.population, group.sd),
                                    evidence.shape, evidence.treatment_axis))
+            loose = fallback.get(group.population)
+            weaker.append(None if loose is None else
+                          discount(group, loose, evidence.shape, evidence.treatment_axis))
     configs = configurations(log_marginal or {}, len(pieces), bool(log_marginal))
     counts = allocate(configs, draws, rng)
     out = []
     for config, n in zip(configs, counts, strict=True):
         if n == 0:
             continue
-        s = own_s + sum((pieces[i][0] for i in config.used), zero)
-        f = own_f + sum((pieces[i][1] for i in config.used), zero)
+        chosen = [pieces[i] if i in config.used else weaker[i] for i in range(len(pieces))]
+        s = own_s + sum((c[0] for c in chosen if c is not None), zero)
+        f = own_f + sum((c[1] for c in chosen if c is not None), zero)
         values = np.stack([_stick_draws(s[:, j], f[:, j], evidence, n, rng)
                            for j in range(k - 1)], axis=-1)
         out.append(from_sticks(values))

@@ -136,6 +136,7 @@ def gaussian_draws(
     groups: tuple[Group, ...] | None = None,
     sds: dict[str, float | None] | None = None,
     log_marginal: dict[tuple[int, ...], float] | None = None,
+    fallback_sds: dict[str, float] | None = None,
     prior_only: bool = False,
 ) -> GaussianDraws:
     """Draws (draws x cells) of the target's (or a population's own) cell means."""
@@ -153,12 +154,16 @@ def gaussian_draws(
         means = centre + VAGUE_SCALE * sigma * rng.standard_normal((draws, cells))
         return GaussianDraws(means, (Configuration(tuple(range(len(borrowed))), 1.0),),
                              tuple(g.population for g in borrowed))
-    pieces = []
+    pieces, weaker = [], []
+    fallback = fallback_sds or {}
     for group in borrowed:
         sigma = group_sigma(group.stats)
         sd = sds.get(group.population, group.sd)
         pieces.append(CellMeans.of(group, sigma) if not sd
                       else _shifted(group, sigma, reference or sigma, sd, evidence))
+        loose = fallback.get(group.population)
+        weaker.append(None if loose is None else
+                      _shifted(group, sigma, reference or sigma, loose, evidence))
     own_means = CellMeans.of(own, reference) if own is not None else None
     configs = configurations(log_marginal or {}, len(pieces), bool(log_marginal))
     counts = allocate(configs, draws, rng)
@@ -167,7 +172,8 @@ def gaussian_draws(
     for config, n in zip(configs, counts, strict=True):
         if n == 0:
             continue
-        items = [pieces[i] for i in config.used]
+        items = [pieces[i] if i in config.used else weaker[i] for i in range(len(pieces))]
+        items = [item for item in items if item is not None]
         if own_means is not None:
             items.append(own_means)
         out.append(_mean_draws(combine(items, cells), evidence, n, rng, sigma))

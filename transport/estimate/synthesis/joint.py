@@ -23,7 +23,7 @@ import numpy as np
 from transport.data.load import LoadedData
 from transport.errors import DataError
 from transport.estimate.scales import on_scale, scale_of
-from transport.estimate.synthesis.borrowing import Configuration, subsets
+from transport.estimate.synthesis.borrowing import ROBUST_FACTOR, Configuration, subsets
 from transport.estimate.synthesis.conflict import (
     MechanismConflict,
     configuration_log_marginals,
@@ -134,17 +134,23 @@ class JointModel:
             rng = stream(seed, self.population, variable)
             draw = discrete_draws if evidence.kind == "discrete" else gaussian_draws
             conflict = self.conflicts.get(variable)
-            logs = None
+            logs, fallback = None, None
             if robust and conflict is not None and groups and not prior_only:
+                declared = {g.population: scales.get(g.population, g.sd) or 0.0
+                            for g in groups}
+                fallback = {p: max(ROBUST_FACTOR * sd,
+                                   conflict.robust / max(conflict.slopes[p], 1e-9))
+                            for p, sd in declared.items() if sd > 0}
                 logs = configuration_log_marginals(
                     conflict.statistics[evidence.target.population],
                     [conflict.statistics[g.population] for g in groups],
-                    [(scales.get(g.population, g.sd) or 0.0) * conflict.slopes[g.population]
-                     for g in groups],
-                    conflict.robust, subsets(len(groups)),
+                    [declared[g.population] * conflict.slopes[g.population] for g in groups],
+                    [fallback[g.population] * conflict.slopes[g.population]
+                     if g.population in fallback else conflict.robust for g in groups],
+                    subsets(len(groups)),
                 )
             result = draw(evidence, draws, rng, groups=groups, sds=scales, log_marginal=logs,
-                          prior_only=prior_only)
+                          fallback_sds=fallback, prior_only=prior_only)
             values = (result.probabilities if evidence.kind == "discrete" else result.means)
             found[variable] = MechanismPosterior(evidence, values, result.configurations,
                                                  result.borrowed)
