@@ -47,3 +47,12 @@ def test_import_transport_is_light():
     out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True,
                          text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_graph_dot_needs_no_networkx():
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    code = (f"import sys; from transport.cli import main; main(['graph', {str(STUDY)!r}]); "
+            "print('networkx' in sys.modules, file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT,
+                         capture_output=True, text=True, check=True)
+    assert out.stderr.strip().splitlines()[-1] == "False"

@@ -10,8 +10,6 @@ from __future__ import annotations
 import io
 import re
 
-import networkx as nx
-
 from transport.graph.diagram import LatentCause, SelectionDiagram
 from transport.study import Study
 from transport.text_safety import visible
@@ -287,6 +285,8 @@ def to_json(diagram: SelectionDiagram, study: Study) -> str:
 def to_graphml(diagram: SelectionDiagram, study: Study) -> str:
     """GraphML with string node ids and `kind`, `type`, `role`, `source`, `status` attributes."""
     data = to_data(diagram, study)
+    import networkx as nx  # only GraphML needs it: `graph` stays quick to start
+
     graph = nx.MultiDiGraph()
     for node in data["nodes"]:
         graph.add_node(node["id"], **{k: visible(str(v)) for k, v in node.items()
