@@ -24,8 +24,11 @@ from synthesis_sim import StudyText, random_model, write_study  # noqa: E402
 BORROWING = ROOT / "examples" / "borrowing"
 CONTRADICTED = ROOT / "examples" / "contradicted"
 SEED = 11
-# examples served by the parametric PyMC model (a continuous covariate) run in the slow set
-SLOW = {"persona_age", "zepid_generalize"}
+# examples served by the parametric PyMC model (a continuous covariate) run in the slow set;
+# zepid_generalize's parametric fit takes minutes, and persona_age already puts the same
+# path through every permutation, so it is left out
+SLOW = {"persona_age"}
+LEFT_OUT = {"zepid_generalize"}
 
 
 def estimate(path: Path, **options) -> dict:
@@ -45,7 +48,7 @@ def example_cases() -> list:
     return [
         pytest.param(path, k, id=f"{path.parent.name}-{k}",
                      marks=[pytest.mark.slow] if path.parent.name in SLOW else [])
-        for path in EXAMPLES
+        for path in EXAMPLES if path.parent.name not in LEFT_OUT
         for k in (1, 2)
     ]
 
