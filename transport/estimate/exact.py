@@ -9,34 +9,12 @@ import numpy as np
 
 from transport.data.load import LoadedData
 from transport.errors import DataError
-from transport.estimate.cells import is_discrete
 from transport.estimate.conjugate import ConjugateInputs, outcome_formula, posterior_tables
+from transport.estimate.levels import contrast_positions, outcome_values
 from transport.estimate.scales import null_value, on_scale, scale_of
 from transport.estimate.tensor import Labelled, evaluate_draws
 from transport.identification.expr import Expr, Prob
 from transport.study import Study
-
-
-def _position(levels: tuple, value: object) -> int:
-    for index, level in enumerate(levels):
-        if level == value or str(level) == str(value):
-            return index
-    raise DataError(f"the contrast value {value!r} is not among the levels {levels}")
-
-
-def _outcome_values(study: Study) -> np.ndarray | None:
-    """Numeric values of a discrete outcome's levels (None for a continuous outcome)."""
-    variable = study.variable(study.query.outcome)
-    if not is_discrete(variable):
-        return None
-    try:
-        return np.array([float(level) for level in variable.levels])
-    except (TypeError, ValueError):
-        raise DataError(
-            f"the outcome '{variable.name}' is categorical with levels "
-            f"{', '.join(map(str, variable.levels))}: an effect on it is not one number; "
-            "declare it binary (one level against the rest) or ordinal"
-        ) from None
 
 
 def effect_from(result: Labelled, study: Study) -> np.ndarray:
@@ -56,7 +34,7 @@ def effect_from(result: Labelled, study: Study) -> np.ndarray:
                 break
         data = np.take(data, chosen, axis=axis)
         dims.remove(extra)
-    values = _outcome_values(study)
+    values = outcome_values(study)
     if values is not None:
         if outcome not in dims:
             raise DataError("the transport formula does not mention the outcome")
@@ -68,8 +46,7 @@ def effect_from(result: Labelled, study: Study) -> np.ndarray:
     scale = scale_of(study)
     if treatment not in dims:
         return np.full(data.shape[0], null_value(scale))
-    levels = study.variable(treatment).levels
-    a, b = (_position(levels, v) for v in query.contrast)
+    a, b = contrast_positions(study)
     axis = 1 + dims.index(treatment)
     return on_scale(np.take(data, a, axis=axis), np.take(data, b, axis=axis), scale)
 

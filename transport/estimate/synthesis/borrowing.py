@@ -24,7 +24,7 @@ assumption is used as stated, and the output says so.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -81,3 +81,26 @@ def allocate(configs: Sequence[Configuration], draws: int, rng: np.random.Genera
 def borrow_weight(configs: Sequence[Configuration], group: int) -> float:
     """The posterior probability that a borrowed group's rows are used."""
     return float(sum(c.weight for c in configs if group in c.used))
+
+
+@dataclass(frozen=True)
+class MechanismDraws:
+    """Posterior draws of one mechanism from either likelihood kind: probabilities
+    (draws x cells x levels) for a discrete variable, cell means (draws x cells) for a
+    continuous one; the borrowing configurations and the borrowed populations, in order."""
+
+    values: np.ndarray
+    configurations: tuple[Configuration, ...]
+    borrowed: tuple[str, ...]
+
+
+def mixture(
+    configs: Sequence[Configuration], draws: int, rng: np.random.Generator,
+    draw_one: Callable[[Configuration, int], np.ndarray],
+) -> np.ndarray:
+    """Draws from the mixture over configurations: each gets its multinomial share of the
+    draws, and the pooled draws are shuffled so no configuration sits in one block."""
+    out = [draw_one(config, n) for config, n in zip(configs, allocate(configs, draws, rng),
+                                                     strict=True) if n > 0]
+    values = np.concatenate(out, axis=0)
+    return values[rng.permutation(draws)] if len(out) > 1 else values

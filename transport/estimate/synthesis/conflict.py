@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from transport.estimate.levels import contrast_positions
 from transport.estimate.synthesis.discrete import discrete_draws
 from transport.estimate.synthesis.evidence import Group, MechanismEvidence
 from transport.estimate.synthesis.gaussian import gaussian_draws, group_sigma
@@ -62,14 +63,6 @@ def common_weights(evidence: MechanismEvidence, groups: Sequence[Group]) -> np.n
     return grid / total if total > 0 else np.full_like(grid, 1.0 / max(grid.size, 1))
 
 
-def contrast_levels(study: Study) -> tuple[int, int]:
-    """Positions of the query's contrast among the treatment's levels."""
-    levels = study.variable(study.query.treatment).levels
-    contrast = study.query.contrast or (levels[-1], levels[0])
-    return tuple(next(i for i, lv in enumerate(levels) if str(lv) == str(v))
-                 for v in contrast)  # type: ignore[return-value]
-
-
 def statistic_draws(evidence: MechanismEvidence, values: np.ndarray, weights: np.ndarray,
                     study: Study) -> np.ndarray:
     """Per draw: the standardised treatment contrast (or mean) of the mechanism."""
@@ -80,7 +73,7 @@ def statistic_draws(evidence: MechanismEvidence, values: np.ndarray, weights: np
     axis = evidence.treatment_axis
     if axis is None:
         return (grid * weights[None]).reshape(draws, -1).sum(axis=1)
-    a, b = contrast_levels(study)
+    a, b = contrast_positions(study)
     diff = np.take(grid, [a], axis=1 + axis) - np.take(grid, [b], axis=1 + axis)
     return (diff * weights[None]).reshape(draws, -1).sum(axis=1)
 
@@ -89,9 +82,8 @@ def own_values(evidence: MechanismEvidence, group: Group, rng: np.random.Generat
                draws: int = STATISTIC_DRAWS) -> np.ndarray:
     """Posterior draws of a population's mechanism from its own rows alone."""
     alone = replace(evidence, groups=(replace(group, relation="own", sd=None),))
-    if evidence.kind == "discrete":
-        return discrete_draws(alone, draws, rng).probabilities
-    return gaussian_draws(alone, draws, rng).means
+    draw = discrete_draws if evidence.kind == "discrete" else gaussian_draws
+    return draw(alone, draws, rng).values
 
 
 def shift_spread(evidence: MechanismEvidence, values: np.ndarray, sd: float,

@@ -22,7 +22,12 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, special
 
-from transport.estimate.synthesis.borrowing import Configuration, allocate, configurations
+from transport.estimate.synthesis.borrowing import (
+    Configuration,
+    MechanismDraws,
+    configurations,
+    mixture,
+)
 from transport.estimate.synthesis.evidence import Group, MechanismEvidence
 
 FLAT = 1.0
@@ -191,16 +196,6 @@ def _stick_draws(
     return rng.beta(a, b)
 
 
-@dataclass(frozen=True)
-class DiscreteDraws:
-    """Draws (draws x cells x levels) of the mechanism's probabilities, and the posterior
-    weight of borrowing each borrowed group."""
-
-    probabilities: np.ndarray
-    configurations: tuple[Configuration, ...]
-    borrowed: tuple[str, ...]
-
-
 def discrete_draws(
     evidence: MechanismEvidence,
     draws: int,
@@ -211,7 +206,7 @@ def discrete_draws(
     log_marginal: dict[tuple[int, ...], float] | None = None,
     fallback_sds: dict[str, float] | None = None,
     prior_only: bool = False,
-) -> DiscreteDraws:
+) -> MechanismDraws:
     """The target's (or a population's own) mechanism: its own rows, plus every borrowed
     group's rows as its tie allows, mixed over borrowing configurations (weighted by
     `log_marginal` when given, see conflict.py; else every group borrowed). A group left out
@@ -236,18 +231,14 @@ def discrete_draws(
             weaker.append(None if loose is None else
                           discount(group, loose, evidence.shape, evidence.treatment_axis))
     configs = configurations(log_marginal or {}, len(pieces), bool(log_marginal))
-    counts = allocate(configs, draws, rng)
-    out = []
-    for config, n in zip(configs, counts, strict=True):
-        if n == 0:
-            continue
+
+    def draw_one(config: Configuration, n: int) -> np.ndarray:
         chosen = [pieces[i] if i in config.used else weaker[i] for i in range(len(pieces))]
         s = own_s + sum((c[0] for c in chosen if c is not None), zero)
         f = own_f + sum((c[1] for c in chosen if c is not None), zero)
         values = np.stack([_stick_draws(s[:, j], f[:, j], evidence, n, rng)
                            for j in range(k - 1)], axis=-1)
-        out.append(from_sticks(values))
-    probabilities = np.concatenate(out, axis=0)
-    if len(out) > 1:
-        probabilities = probabilities[rng.permutation(draws)]
-    return DiscreteDraws(probabilities, configs, tuple(g.population for g in borrowed))
+        return from_sticks(values)
+
+    return MechanismDraws(mixture(configs, draws, rng, draw_one), configs,
+                          tuple(g.population for g in borrowed))

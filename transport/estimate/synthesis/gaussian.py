@@ -18,7 +18,12 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
-from transport.estimate.synthesis.borrowing import Configuration, allocate, configurations
+from transport.estimate.synthesis.borrowing import (
+    Configuration,
+    MechanismDraws,
+    configurations,
+    mixture,
+)
 from transport.estimate.synthesis.discrete import design, saturated
 from transport.estimate.synthesis.evidence import Group, MechanismEvidence
 
@@ -121,13 +126,6 @@ def _mean_draws(
     return post_mean + rng.standard_normal((draws, cells)) / np.sqrt(precision)
 
 
-@dataclass(frozen=True)
-class GaussianDraws:
-    means: np.ndarray
-    configurations: tuple[Configuration, ...]
-    borrowed: tuple[str, ...]
-
-
 def gaussian_draws(
     evidence: MechanismEvidence,
     draws: int,
@@ -138,7 +136,7 @@ def gaussian_draws(
     log_marginal: dict[tuple[int, ...], float] | None = None,
     fallback_sds: dict[str, float] | None = None,
     prior_only: bool = False,
-) -> GaussianDraws:
+) -> MechanismDraws:
     """Draws (draws x cells) of the target's (or a population's own) cell means."""
     own = evidence.target
     borrowed = evidence.borrowed if groups is None else groups
@@ -152,8 +150,8 @@ def gaussian_draws(
         rows = max(float(total[:, 0].sum()), 1.0)
         centre = float(total[:, 1].sum() / rows)
         means = centre + VAGUE_SCALE * sigma * rng.standard_normal((draws, cells))
-        return GaussianDraws(means, (Configuration(tuple(range(len(borrowed))), 1.0),),
-                             tuple(g.population for g in borrowed))
+        return MechanismDraws(means, (Configuration(tuple(range(len(borrowed))), 1.0),),
+                              tuple(g.population for g in borrowed))
     pieces, weaker = [], []
     fallback = fallback_sds or {}
     for group in borrowed:
@@ -166,21 +164,17 @@ def gaussian_draws(
                       _shifted(group, sigma, reference or sigma, loose, evidence))
     own_means = CellMeans.of(own, reference) if own is not None else None
     configs = configurations(log_marginal or {}, len(pieces), bool(log_marginal))
-    counts = allocate(configs, draws, rng)
-    out = []
     sigma = reference or (group_sigma(borrowed[0].stats) if borrowed else 1.0)
-    for config, n in zip(configs, counts, strict=True):
-        if n == 0:
-            continue
+
+    def draw_one(config: Configuration, n: int) -> np.ndarray:
         items = [pieces[i] if i in config.used else weaker[i] for i in range(len(pieces))]
         items = [item for item in items if item is not None]
         if own_means is not None:
             items.append(own_means)
-        out.append(_mean_draws(combine(items, cells), evidence, n, rng, sigma))
-    means = np.concatenate(out, axis=0)
-    if len(out) > 1:
-        means = means[rng.permutation(draws)]
-    return GaussianDraws(means, configs, tuple(g.population for g in borrowed))
+        return _mean_draws(combine(items, cells), evidence, n, rng, sigma)
+
+    return MechanismDraws(mixture(configs, draws, rng, draw_one), configs,
+                          tuple(g.population for g in borrowed))
 
 
 def _shifted(

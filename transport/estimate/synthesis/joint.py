@@ -22,6 +22,7 @@ import numpy as np
 
 from transport.data.load import LoadedData
 from transport.errors import DataError
+from transport.estimate.levels import contrast_positions, outcome_values
 from transport.estimate.scales import on_scale, scale_of
 from transport.estimate.synthesis.borrowing import ROBUST_FACTOR, Configuration, subsets
 from transport.estimate.synthesis.conflict import (
@@ -151,32 +152,9 @@ class JointModel:
                 )
             result = draw(evidence, draws, rng, groups=groups, sds=scales, log_marginal=logs,
                           fallback_sds=fallback, prior_only=prior_only)
-            values = (result.probabilities if evidence.kind == "discrete" else result.means)
-            found[variable] = MechanismPosterior(evidence, values, result.configurations,
-                                                 result.borrowed)
+            found[variable] = MechanismPosterior(evidence, result.values,
+                                                 result.configurations, result.borrowed)
         return found
-
-
-def level_position(levels: tuple, value: object) -> int:
-    for index, level in enumerate(levels):
-        if level == value or str(level) == str(value):
-            return index
-    raise DataError(f"the contrast value {value!r} is not among the levels {levels}")
-
-
-def outcome_values(study: Study) -> np.ndarray | None:
-    """Numeric values of a discrete outcome's levels (None for a continuous outcome)."""
-    variable = study.variable(study.query.outcome)
-    if not variable.discrete:
-        return None
-    try:
-        return np.array([float(level) for level in variable.levels])
-    except (TypeError, ValueError):
-        raise DataError(
-            f"the outcome '{variable.name}' is categorical with levels "
-            f"{', '.join(map(str, variable.levels))}: an effect on it is not one number; "
-            "declare it binary (one level against the rest) or ordinal"
-        ) from None
 
 
 def _letters(names: Sequence[str]) -> dict[str, str]:
@@ -220,9 +198,6 @@ def mean_under(study: Study, posterior: Mapping[str, MechanismPosterior], level:
 
 def effect_draws(study: Study, posterior: Mapping[str, MechanismPosterior]) -> np.ndarray:
     """The target effect per draw on the query's scale."""
-    query = study.query
-    levels = study.variable(query.treatment).levels
-    contrast = query.contrast or (levels[-1], levels[0])
-    a, b = (level_position(levels, v) for v in contrast)
+    a, b = contrast_positions(study)
     treated, control = mean_under(study, posterior, a), mean_under(study, posterior, b)
     return on_scale(treated, control, scale_of(study))

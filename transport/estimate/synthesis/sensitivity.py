@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from transport.estimate.levels import contrast_positions
 from transport.estimate.scales import null_value, scale_of
 from transport.estimate.summary import hdi
 from transport.estimate.synthesis.evidence import MechanismEvidence
@@ -77,9 +78,7 @@ def _shifted_effect(study: Study, posterior: dict[str, MechanismPosterior], vari
     axis = evidence.treatment_axis
     mask = np.ones(evidence.cells, dtype=bool)
     if axis is not None:
-        levels = study.variable(study.query.treatment).levels
-        contrast = study.query.contrast or (levels[-1], levels[0])
-        treated = next(i for i, lv in enumerate(levels) if str(lv) == str(contrast[0]))
+        treated, _ = contrast_positions(study)
         grid = np.unravel_index(np.arange(evidence.cells), evidence.shape)
         mask = grid[axis] == treated
     if evidence.kind == "discrete":
