@@ -475,7 +475,11 @@ def _rows(study: Study, loaded, variable: str, parents: tuple[str, ...]):
             continue
         out.setdefault(spec.population, []).append(item.frame[list(cols)])
         files.setdefault(spec.population, []).append(str(spec.path))
-    return ({p: pd.concat(out[p], ignore_index=True) for p in sorted(out)},
+    # rows sorted by their values: sums over them (and so every fit) do not depend on the
+    # order of the file's rows
+    return ({p: pd.concat(out[p], ignore_index=True)
+             .sort_values(list(out[p][0].columns), kind="mergesort", ignore_index=True)
+             for p in sorted(out)},
             {p: files[p] for p in sorted(files)})
 
 

@@ -206,6 +206,10 @@ def simulate_effect(study: Study, spec: mech.ModelSpec, loaded, draws: Mapping[s
     D = len(next(iter(draws.values())))
     if item is not None:
         frame_values = draws_math.values_of(item.frame, study, sorted(empirical))
+        # rows in a canonical order, so that the bootstrap's random weights (one per row)
+        # do not depend on the order of the file's rows
+        order = np.lexsort([np.asarray(frame_values[k]) for k in sorted(frame_values)][::-1])
+        frame_values = {k: np.asarray(v)[order] for k, v in frame_values.items()}
         n = len(item.frame)
         where = f"{', '.join(sorted(empirical))} from {item.spec.path} (Bayesian bootstrap)"
     else:
