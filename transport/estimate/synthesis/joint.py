@@ -77,7 +77,11 @@ class JointModel:
 
     @staticmethod
     def build(study: Study, loaded: Sequence[LoadedData],
-              population: str | None = None, seed: int = 0) -> JointModel:
+              population: str | None = None, seed: int = 0,
+              weigh_conflicts: bool = True) -> JointModel:
+        """The model of `population` (the target by default). `weigh_conflicts=False` skips
+        the per-population statistics the robust mixture needs (for a model that is only
+        asked which mechanisms have data)."""
         order = mechanism_variables(study)
         own = population or study.target.name
         is_target = own == study.target.name
@@ -88,7 +92,7 @@ class JointModel:
         conflicts = {
             v: mechanism_conflict(study, evidence[v],
                                   lambda p, v=v: stream(seed, "conflict", v, p))
-            if is_target else None
+            if is_target and weigh_conflicts else None
             for v in order
         }
         return JointModel(study, own, evidence, order, conflicts)

@@ -75,7 +75,7 @@ def _source_effects(study: Study, loaded: Sequence[LoadedData], draws: int, seed
     """Each source's own effect from its own rows alone (where they inform every mechanism)."""
     found = {}
     for source in sorted(s.name for s in study.sources):
-        own = JointModel.build(study, loaded, source)
+        own = JointModel.build(study, loaded, source, weigh_conflicts=False)
         if own.missing():
             continue
         found[source] = effect_draws(study, own.draw(draws, seed, robust=False))
@@ -151,4 +151,4 @@ def _with_without(model: JointModel, check: PairCheck, draws: int, seed: int) ->
 
 def joint_supported(study: Study, loaded: Sequence[LoadedData]) -> bool:
     """Whether every mechanism the effect needs is informed by some dataset."""
-    return not JointModel.build(study, loaded).missing()
+    return not JointModel.build(study, loaded, weigh_conflicts=False).missing()
