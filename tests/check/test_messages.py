@@ -1079,12 +1079,12 @@ t.tdag:7:10: error[E068]: unsupported data file type '.txt'
     ),
     pytest.param(
         HEAD + """\
-data gpt "../shared/runs.csv" experiment(x)
+data gpt "../elsewhere/runs.csv" experiment(x)
 """,
         """\
-t.tdag:7:10: warning[W107]: the data file '../shared/runs.csv' is outside the study's folder
- 7 | data gpt "../shared/runs.csv" experiment(x)
-   |          ^^^^^^^^^^^^^^^^^^^^
+t.tdag:7:10: warning[W107]: the data file '../elsewhere/runs.csv' is outside the study's folder
+ 7 | data gpt "../elsewhere/runs.csv" experiment(x)
+   |          ^^^^^^^^^^^^^^^^^^^^^^^
    = help: keep data beside the .tdag file (in it or below), so that the study travels as one folder
 """,
         id="W107-data-outside-the-folder",
