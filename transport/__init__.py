@@ -37,6 +37,7 @@ from transport.api import (
 from transport.errors import (
     DataError,
     Diagnostic,
+    NotEstimable,
     ProblemError,
     TdagError,
     TransportError,
@@ -49,6 +50,7 @@ from transport.version import __version__
 __all__ = [
     "DataError",
     "Diagnostic",
+    "NotEstimable",
     "ProblemError",
     "Source",
     "Span",

@@ -174,7 +174,7 @@ def cmd_identify(args: argparse.Namespace) -> int:
 
 def cmd_estimate(args: argparse.Namespace) -> int:
     from transport.api import estimate_study, load
-    from transport.estimate.run import NotEstimable
+    from transport.errors import NotEstimable
     from transport.render.estimate import estimate_text
 
     study = load(args.file)

@@ -106,6 +106,11 @@ class DataError(TransportError):
         return Diagnostic("DATA", "error", str(self), self.span)
 
 
+class NotEstimable(DataError):
+    """The effect is not identified and nothing in the file lets a model borrow strength:
+    `estimate` refuses (exit code 1) rather than give a number the file does not license."""
+
+
 class ProblemError(TransportError):
     """An identification problem that does not describe a question (an unknown variable, a
     cyclic graph, a treatment that is also the outcome): raised by `transport.identification`

@@ -11,7 +11,7 @@ import numpy as np
 from transport.data.load import LoadedData, load_study_data
 from transport.data.positivity import positivity_warnings, sample_size_warnings
 from transport.diagnose import implication_tests
-from transport.errors import DataError
+from transport.errors import DataError, NotEstimable
 from transport.estimate.calibrated import calibrated_estimates
 from transport.estimate.cells import is_discrete
 from transport.estimate.checks import AssumptionCheck, check_assumption
@@ -43,10 +43,6 @@ from transport.study import Study, VariableMechanism
 
 # Bootstrap replicates of the frequentist cross-check shown beside the Bayesian estimate
 FREQUENTIST_BOOTSTRAP = 200
-
-
-class NotEstimable(DataError):
-    """The effect is not identified and nothing in the file lets a model borrow strength."""
 
 
 def _seed(study: Study, seed: int | None) -> int:
