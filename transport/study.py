@@ -321,29 +321,6 @@ class Study:
     def data_for(self, population: str) -> tuple[DataSpec, ...]:
         return tuple(d for d in self.data if d.population == population)
 
-    def descendants(self, name: str) -> frozenset[str]:
-        """Every variable the directed graph reaches from `name` (not `name` itself)."""
-        children: dict[str, list[str]] = {}
-        for tail, head in self.directed:
-            children.setdefault(tail, []).append(head)
-        found: set[str] = set()
-        stack = [name]
-        while stack:
-            for child in children.get(stack.pop(), ()):
-                if child not in found:
-                    found.add(child)
-                    stack.append(child)
-        return frozenset(found)
-
-    def covariates(self, spec: DataSpec) -> tuple[str, ...]:
-        """The variables of a data statement that an adjusting estimator (PPI++ regression
-        adjustment, covariate cells) may condition on: measured, neither the treatment nor
-        the outcome, and not a descendant of the treatment (post-treatment variables,
-        mediators included, must not be held fixed)."""
-        after = self.descendants(self.query.treatment)
-        skip = {self.query.treatment, self.query.outcome}
-        return tuple(v for v in spec.measures if v not in skip and v not in after)
-
     def _repr_html_(self) -> str | None:
         """The study as HTML in a notebook (drawn by the report stage's registered renderer)."""
         from transport.display import html_of

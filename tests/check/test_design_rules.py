@@ -15,6 +15,7 @@ from shared_fixtures import EXAMPLES
 
 from transport.api import check_source
 from transport.check.separation import d_separated
+from transport.graph.mechanisms import adjustable_covariates
 from transport.source import Source
 from transport.study import Prediction, Recode
 
@@ -41,7 +42,7 @@ def test_the_mixed_subjects_example_compiles_to_these_values() -> None:
     assert (unlabelled.cluster, unlabelled.weight) == ("respondent_id", None)
     assert labelled.design_columns() == ("gpt4o_saved", "respondent_id", "design_w")
     assert result.study.query.scale == "difference"
-    assert result.study.covariates(labelled) == ("age",)
+    assert adjustable_covariates(result.study, labelled) == ("age",)
 
 
 STUDY = """\

@@ -16,10 +16,9 @@ import numpy as np
 import pandas as pd
 
 from transport.data.recode import FALSE_WORDS, TRUE_WORDS, cell_text, recode_values
+from transport.data.validate import row_numbers, shown_values
 from transport.errors import DataError, did_you_mean
 from transport.study import DataSpec, Study, Variable
-
-_SHOW = 5
 
 
 @dataclass(frozen=True, eq=False)
@@ -143,23 +142,12 @@ def _absent(spec: DataSpec, column: str, available: list[str], where: str) -> st
             + (f"; {hint}" if hint else ""))
 
 
-def _rows(mask: np.ndarray) -> str:
-    rows = np.flatnonzero(mask)[:_SHOW] + 1
-    more = int(mask.sum()) - len(rows)
-    return ", ".join(str(r) for r in rows) + (f" and {more} more" if more > 0 else "")
-
-
-def _shown(series: pd.Series, mask: np.ndarray) -> str:
-    values = pd.unique(series[mask])[:_SHOW]
-    return ", ".join(repr(v.item() if hasattr(v, "item") else v) for v in values)
-
-
 def _missing(series: pd.Series, what: str, where: str) -> None:
     mask = series.isna().to_numpy()
     if mask.any():
         raise DataError(
             f"{where}: column '{series.name}' ({what}): {int(mask.sum())} cells are empty: "
-            f"rows {_rows(mask)}"
+            f"rows {row_numbers(mask)}"
         )
 
 
@@ -177,7 +165,8 @@ def _prediction(series: pd.Series, variable: Variable, spec: DataSpec, where: st
         if bad.any():
             raise DataError(
                 f"{label}: {int(bad.sum())} values are not among the declared levels "
-                f"({', '.join(levels)}): rows {_rows(bad)} (values {_shown(series, bad)})"
+                f"({', '.join(levels)}): rows {row_numbers(bad)} "
+                f"(values {shown_values(series, bad)})"
             )
         position = {level: k for k, level in enumerate(levels)}
         return texts.map(position).to_numpy(dtype=float)
@@ -187,15 +176,15 @@ def _prediction(series: pd.Series, variable: Variable, spec: DataSpec, where: st
     bad = ~np.isfinite(numbers)
     if bad.any():
         raise DataError(
-            f"{label}: {int(bad.sum())} values are not finite numbers: rows {_rows(bad)} "
-            f"(values {_shown(series, bad)})"
+            f"{label}: {int(bad.sum())} values are not finite numbers: rows {row_numbers(bad)} "
+            f"(values {shown_values(series, bad)})"
         )
     if variable.kind == "binary":
         bad = (numbers < 0) | (numbers > 1)
         if bad.any():
             raise DataError(
                 f"{label}: a prediction of a binary variable is a probability or a 0/1 "
-                f"label, from 0 to 1: rows {_rows(bad)} (values {_shown(series, bad)})"
+                f"label, from 0 to 1: rows {row_numbers(bad)} (values {shown_values(series, bad)})"
             )
     return numbers
 
@@ -227,14 +216,14 @@ def _weight(series: pd.Series, where: str) -> WeightColumn:
     bad = ~np.isfinite(numbers)
     if bad.any():
         raise DataError(
-            f"{label}: {int(bad.sum())} values are not finite numbers: rows {_rows(bad)} "
-            f"(values {_shown(series, bad)})"
+            f"{label}: {int(bad.sum())} values are not finite numbers: rows {row_numbers(bad)} "
+            f"(values {shown_values(series, bad)})"
         )
     bad = numbers < 0
     if bad.any():
         raise DataError(
-            f"{label}: weights must be at least 0: rows {_rows(bad)} "
-            f"(values {_shown(series, bad)})"
+            f"{label}: weights must be at least 0: rows {row_numbers(bad)} "
+            f"(values {shown_values(series, bad)})"
         )
     if not (numbers > 0).any():
         raise DataError(f"{label}: every weight is 0")

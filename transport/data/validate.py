@@ -23,14 +23,14 @@ MAX_COUNT = 2**53
 MAX_CONTINUOUS = 1e150
 
 
-def _rows(mask: np.ndarray) -> str:
+def row_numbers(mask: np.ndarray) -> str:
     """The first few 1-based data rows where mask holds (row 1 is the first after the header)."""
     rows = np.flatnonzero(mask)[:_SHOW] + 1
     more = int(mask.sum()) - len(rows)
     return ", ".join(str(r) for r in rows) + (f" and {more} more" if more > 0 else "")
 
 
-def _values(series: pd.Series, mask: np.ndarray) -> str:
+def shown_values(series: pd.Series, mask: np.ndarray) -> str:
     shown = pd.unique(series[mask])[:_SHOW]
     return ", ".join(_short(repr(v.item() if hasattr(v, "item") else v)) for v in shown)
 
@@ -56,19 +56,19 @@ def code_column(series: pd.Series, variable: Variable, where: str) -> pd.Series:
     bad = numeric.isna().to_numpy()
     if bad.any():
         raise DataError(
-            f"{column}: {int(bad.sum())} values are not numbers: rows {_rows(bad)} "
-            f"(values {_values(series, bad)})"
+            f"{column}: {int(bad.sum())} values are not numbers: rows {row_numbers(bad)} "
+            f"(values {shown_values(series, bad)})"
         )
     values = numeric.to_numpy(dtype=float)
     if kind == "continuous":
         infinite = ~np.isfinite(values)
         if infinite.any():
-            raise DataError(f"{column}: infinite values at rows {_rows(infinite)}")
+            raise DataError(f"{column}: infinite values at rows {row_numbers(infinite)}")
         huge = np.abs(values) > MAX_CONTINUOUS
         if huge.any():
             raise DataError(
-                f"{column}: values beyond ±{MAX_CONTINUOUS:g} at rows {_rows(huge)} (values "
-                f"{_values(series, huge)}); their squares overflow: rescale the column"
+                f"{column}: values beyond ±{MAX_CONTINUOUS:g} at rows {row_numbers(huge)} (values "
+                f"{shown_values(series, huge)}); their squares overflow: rescale the column"
             )
         return pd.Series(values, index=series.index, name=series.name)
     if kind == "count":
@@ -78,15 +78,15 @@ def code_column(series: pd.Series, variable: Variable, where: str) -> pd.Series:
         if bad.any():
             raise DataError(
                 f"{column}: counts must be whole numbers from 0 to {MAX_COUNT:,}: rows "
-                f"{_rows(bad)} (values {_values(series, bad)})"
+                f"{row_numbers(bad)} (values {shown_values(series, bad)})"
             )
         return pd.Series(values.astype(np.int64), index=series.index, name=series.name)
     low, high = variable.levels[0], variable.levels[-1]
     bad = (values != np.round(values)) | (values < low) | (values > high)
     if bad.any():
         raise DataError(
-            f"{column}: values must be whole numbers from {low} to {high}: rows {_rows(bad)} "
-            f"(values {_values(series, bad)})"
+            f"{column}: values must be whole numbers from {low} to {high}: rows {row_numbers(bad)} "
+            f"(values {shown_values(series, bad)})"
         )
     return pd.Series(values.astype(np.int64), index=series.index, name=series.name)
 
@@ -102,8 +102,8 @@ def _binary(series: pd.Series, column: str) -> pd.Series:
     bad = ~(ones | zeros)
     if bad.any():
         raise DataError(
-            f"{column}: {int(bad.sum())} values are not 0/1: rows {_rows(bad)} "
-            f"(values {_values(series, bad)})"
+            f"{column}: {int(bad.sum())} values are not 0/1: rows {row_numbers(bad)} "
+            f"(values {shown_values(series, bad)})"
         )
     return pd.Series(ones.astype(np.int64), index=series.index, name=series.name)
 
@@ -118,7 +118,7 @@ def _categorical(series: pd.Series, variable: Variable, column: str) -> pd.Serie
     if bad.any():
         raise DataError(
             f"{column}: {int(bad.sum())} values are not among the declared levels "
-            f"({', '.join(levels)}): rows {_rows(bad)} (values {_values(series, bad)})"
+            f"({', '.join(levels)}): rows {row_numbers(bad)} (values {shown_values(series, bad)})"
         )
     return pd.Series(
         pd.Categorical.from_codes(level_codes, categories=levels),

@@ -24,6 +24,7 @@ import numpy as np
 
 from transport.data.load import LoadedData
 from transport.estimate.cells import cell_index, is_discrete
+from transport.graph.mechanisms import adjustable_covariates
 from transport.study import Study
 
 Z_95 = 1.959963984540054
@@ -60,7 +61,7 @@ def ppi_estimate(study: Study, loaded: Sequence[LoadedData]) -> dict:
         return {"applies": False,
                 "reason": f"needs an LLM experiment on {treatment} that measures {outcome}"}
     candidates = sorted(
-        v for v in study.covariates(labelled.spec)
+        v for v in adjustable_covariates(study, labelled.spec)
         if v in source.spec.measures and is_discrete(study.variable(v))
     )
     unlabelled = _first(

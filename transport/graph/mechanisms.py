@@ -4,8 +4,8 @@ the model needs) both ask, so it lives here, below both."""
 
 from __future__ import annotations
 
-from transport.graph.algorithms import ancestors_without_incoming
-from transport.study import Mechanism, VariableMechanism, confounder
+from transport.graph.algorithms import ancestors_without_incoming, descendants
+from transport.study import DataSpec, Mechanism, Study, VariableMechanism, confounder
 
 
 def relevant_mechanisms(
@@ -19,3 +19,14 @@ def relevant_mechanisms(
         if (a in ancestors) or (b in ancestors):
             found.append(confounder(a, b))
     return found
+
+
+def adjustable_covariates(study: Study, spec: DataSpec) -> tuple[str, ...]:
+    """The variables of a data statement that an adjusting estimator (PPI++ regression
+    adjustment, covariate cells) may condition on: measured, neither the treatment nor the
+    outcome, and not a descendant of the treatment (post-treatment variables, mediators
+    included, must not be held fixed)."""
+    query = study.query
+    after = descendants(study.directed, query.treatment)
+    skip = {query.treatment, query.outcome}
+    return tuple(v for v in spec.measures if v not in skip and v not in after)
