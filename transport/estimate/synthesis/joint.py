@@ -24,7 +24,12 @@ from transport.data.load import LoadedData
 from transport.errors import DataError
 from transport.estimate.levels import contrast_positions, outcome_values
 from transport.estimate.scales import on_scale, scale_of
-from transport.estimate.synthesis.borrowing import ROBUST_FACTOR, Configuration, subsets
+from transport.estimate.synthesis.borrowing import (
+    ROBUST_FACTOR,
+    Configuration,
+    borrow_weight,
+    subsets,
+)
 from transport.estimate.synthesis.conflict import (
     MechanismConflict,
     configuration_log_marginals,
@@ -60,8 +65,7 @@ class MechanismPosterior:
         """The posterior probability that this population's rows are borrowed."""
         if population not in self.borrowed:
             return None
-        index = self.borrowed.index(population)
-        return float(sum(c.weight for c in self.configurations if index in c.used))
+        return borrow_weight(self.configurations, self.borrowed.index(population))
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,12 @@ Bayes factor favours separate mechanisms by more than BF_LIMIT (log scale).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import special
 
-from transport.data.load import LoadedData
 from transport.estimate.summary import hdi
 from transport.estimate.synthesis.conflict import (
     common_weights,
@@ -35,7 +34,6 @@ from transport.estimate.synthesis.discrete import FLAT, sticks
 from transport.estimate.synthesis.evidence import (
     Group,
     MechanismEvidence,
-    mechanism_evidence,
     tie,
 )
 from transport.estimate.synthesis.gaussian import group_sigma
@@ -147,20 +145,18 @@ def _declared(status: str, sd: float | None) -> str:
     return f"partial sd {sd:g}" if status == "partial" else status
 
 
-def pair_checks(study: Study, loaded: Sequence[LoadedData], variables: Sequence[str],
-                seed: int) -> tuple[PairCheck, ...]:
-    """Every testable pair for every mechanism in `variables` that some claim ties."""
+def pair_checks(study: Study, evidence: Mapping[str, MechanismEvidence], seed: int
+                ) -> tuple[PairCheck, ...]:
+    """Every testable pair for every mechanism of `evidence` (the target's, as the joint
+    model gathered it: the target's own rows and each tied source's rows) that some claim
+    ties."""
     target = study.target.name
     found: list[PairCheck] = []
-    for variable in variables:
-        own_groups: dict[str, Group] = {}
-        evidence = None
-        for population in sorted(p.name for p in study.populations):
-            item = mechanism_evidence(study, loaded, variable, population)
-            evidence = item
-            if item.target is not None and item.target.rows > 0:
-                own_groups[population] = item.target
-        assert evidence is not None
+    for variable, item in evidence.items():
+        own_groups: dict[str, Group] = {
+            g.population: g for g in (item.target, *item.borrowed)
+            if g is not None and g.rows > 0
+        }
         ties = {}
         for source in sorted(s.name for s in study.sources):
             status, sd, _ = tie(study, source, variable)
@@ -185,6 +181,6 @@ def pair_checks(study: Study, loaded: Sequence[LoadedData], variables: Sequence[
                            "unrandomised with its parents",
                 ))
                 continue
-            found.append(compare(study, evidence, own_groups[a], own_groups[b], declared,
+            found.append(compare(study, item, own_groups[a], own_groups[b], declared,
                                  sd, seed))
     return tuple(found)

@@ -112,7 +112,7 @@ def synthesise(
     prior = effect_draws(study, model.draw(draws, seed, prior_only=True))
     used = set(model.populations())
     unused = tuple(sorted(s.name for s in study.sources if s.name not in used))
-    found_checks = pair_checks(study, loaded, model.order, seed) if checks else ()
+    found_checks = pair_checks(study, model.evidence, seed) if checks else ()
     found_checks = tuple(_with_without(model, c, draws, seed) for c in found_checks)
     criterion, points, together = "", (), None
     if robustness:
