@@ -64,7 +64,7 @@ def run_browser(binary: str, page: Path, tmp: Path, *extra: str) -> tuple[int, s
 def reports(tmp_path_factory) -> dict[str, Path]:
     tmp = tmp_path_factory.mktemp("browser-reports")
     with_data = write_report(FRAMING, tmp / "framing", quiet=True)
-    planning = write_report(planning_copy(tmp), tmp / "planning", quiet=True)
+    planning = write_report(planning_copy(tmp), tmp / "planning-report", quiet=True)
     return {"framing": with_data.html, "planning": planning.html}
 
 
