@@ -181,3 +181,22 @@ def test_two_shared_sources_in_either_order_give_one_estimate(tmp_path: Path) ->
     other = tmp_path / "a" / "swapped.tdag"
     other.write_text(swapped)
     assert effect_numbers(estimate(other, seed=SEED)) == effect_numbers(estimate(path, seed=SEED))
+
+
+def test_an_edge_level_claim_the_joint_model_cannot_use_is_named(tmp_path: Path) -> None:
+    # `shared z1 -> y for claude` ties a coefficient; the joint model has none to tie, and
+    # claude's rows enter y only through a claim on the whole mechanism: the output says so
+    # (and the estimate equals the one without the claim), instead of ignoring it silently.
+    rng = np.random.default_rng(6)
+    model = random_model(rng, (3,), {"gpt": 800, "claude": 800}, 600, target_design="survey")
+    path = write_study(tmp_path / "edge", model,
+                       StudyText({"gpt": "shared", "claude": "differs"}), rng)
+    plain = estimate(path, seed=SEED)
+    claimed = path.with_name("claimed.tdag")
+    claimed.write_text(path.read_text() + 'shared z1 -> y for claude because "a slope"\n')
+    result = estimate(claimed, seed=SEED)
+    assert effect_numbers(result) == effect_numbers(plain)
+    assert ("'shared z1 -> y for claude' is not used: the joint model estimates y's mechanism "
+            "cell by cell, with no coefficient to tie, and claude's rows enter it only through "
+            "a `shared` or `partial y` claim") in result["warnings"]
+    assert not any("is not used" in w for w in plain["warnings"])

@@ -31,7 +31,7 @@ from transport.estimate.result import EstimateResult
 from transport.estimate.robustness import robustness as robustness_curve
 from transport.estimate.scales import describe_scale, null_value, scale_of
 from transport.estimate.summary import describe
-from transport.estimate.synthesis.evidence import unsupported_reason
+from transport.estimate.synthesis.evidence import relevant_variables, unsupported_reason
 from transport.estimate.synthesis.path import (
     BORROWING_DISCOUNTED,
     METHOD,
@@ -243,6 +243,27 @@ def _by_mechanism(found: SynthesisResult) -> dict:
     return out
 
 
+def _unused_coefficient_ties(study: Study, found: SynthesisResult) -> list[str]:
+    """Edge-level `shared A -> B` claims on a mechanism the effect depends on whose source
+    gives B's mechanism no other tie: the joint model estimates mechanisms cell by cell,
+    with no coefficient to tie, so the claim adds nothing there and the output says so."""
+    relevant = set(relevant_variables(study))
+    borrowed = {(b.population, b.mechanism) for b in found.borrowing}
+    notes = []
+    for row in study.coefficients:
+        mechanism = row.mechanism
+        if (row.sharing.status != "shared" or mechanism.head not in relevant
+                or (row.source, mechanism.head) in borrowed):
+            continue
+        notes.append(
+            f"'shared {mechanism.tail} -> {mechanism.head} for {row.source}' is not used: "
+            f"the joint model estimates {mechanism.head}'s mechanism cell by cell, with no "
+            f"coefficient to tie, and {row.source}'s rows enter it only through a `shared` or "
+            f"`partial {mechanism.head}` claim"
+        )
+    return notes
+
+
 def _joint_path(study, loaded, draws, seed, checks, robustness) -> dict:
     """The joint model of every population (see synthesis/)."""
     found = synthesise(study, loaded, draws, seed, checks=checks, robustness=robustness)
@@ -267,6 +288,7 @@ def _joint_path(study, loaded, draws, seed, checks, robustness) -> dict:
         notes.append(f"{source}'s rows do not enter this estimate: no mechanism the effect "
                      f"depends on is declared shared or partial for {source} with rows that "
                      "measure it and its parents")
+    notes += _unused_coefficient_ties(study, found)
     return {
         "method": METHOD,
         "effect_draws": found.effect,
