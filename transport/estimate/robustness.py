@@ -6,7 +6,8 @@ by independent Normal(0, s) shifts, one per cell (for a binary v this is a log-o
 with sd s*sqrt(2)); a continuous outcome's conditional means move by Normal(0, s) outcome
 standard deviations. The formula is re-evaluated with the same shifts scaled up (common
 random numbers), all shared mechanisms together and each alone, and the smallest scale at
-which the 95% interval of the target effect includes zero is reported.
+which the 95% interval of the target effect includes the null (0 for a difference, 1 for
+a ratio or an odds ratio) is reported.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from transport.estimate.conjugate import ConjugateInputs
+from transport.estimate.scales import null_value, scale_of
 from transport.estimate.summary import hdi
 from transport.estimate.tensor import Labelled, TableKey, evaluate_draws
 from transport.identification.expr import Expr
@@ -86,9 +88,11 @@ def robustness(
     outcome_sd: float,
     scales: Sequence[float] = SCALES,
 ) -> dict:
-    """The robustness curve: per scale, the 95% interval and P(effect > 0), all shared
-    mechanisms together and each alone. `effect_of` maps an evaluated formula to effect
-    draws."""
+    """The robustness curve: per scale, the 95% interval and P(effect > null), all shared
+    mechanisms together and each alone, on the query's scale (null 0 for a difference, 1
+    for a ratio or odds ratio). `effect_of` maps an evaluated formula to effect draws."""
+    null = null_value(scale_of(study))
+    criterion = f"the 95% HDI of the target effect includes {null:g}"
     noise: dict[tuple[TableKey, str], np.ndarray] = {}
     target = study.target.name
     mechanisms: set[str] = set()
@@ -111,16 +115,17 @@ def robustness(
             effect = effect_of(evaluate_draws(formula, tables, draws, means))
             low, high = hdi(effect)
             intervals.append([low, high])
-            positive.append(float((effect > 0).mean()))
+            positive.append(float((effect > null).mean()))
         flip = next(
-            (s for s, (low, high) in zip(scales, intervals, strict=True) if low <= 0 <= high),
+            (s for s, (low, high) in zip(scales, intervals, strict=True)
+             if low <= null <= high),
             None,
         )
         return {"scale_at_flip": flip, "intervals": intervals, "prob_positive": positive}
 
     if not mechanisms:
         return {
-            "criterion": "the 95% HDI of the target effect includes 0",
+            "criterion": criterion,
             "applies": False,
             "note": "the formula borrows nothing from a source through a shared mechanism, so "
             "no sharing assumption can fail",
@@ -130,7 +135,7 @@ def robustness(
     together = curve(None)
     alone = {v: curve({v})["scale_at_flip"] for v in sorted(mechanisms)}
     return {
-        "criterion": "the 95% HDI of the target effect includes 0",
+        "criterion": criterion,
         "applies": True,
         "units": "sd of log-probability shifts of each shared mechanism (outcome sds for "
         "a continuous outcome's mean)",

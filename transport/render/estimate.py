@@ -38,7 +38,7 @@ def estimate_text(result: EstimateResult) -> str:
         f"Effect of {query['treatment']} ({a} vs {b}) on {query['outcome']} in "
         f"{query['population']} ({data['effect_scale']}):",
         f"  {effect['mean']:+.3f}  sd {effect['sd']:.3f}  95% HDI {_interval(effect['hdi_95'])}"
-        f"  P(effect > 0) = {effect['prob_positive']:.3f}",
+        f"  P(effect > {effect.get('null', 0):g}) = {effect['prob_positive']:.3f}",
         f"  method: {data['method']}",
         "  identified by: " + (data["estimand"] or "no nonparametric formula (not transportable "
                                "from the data statements alone); the estimate rests on the "

@@ -53,7 +53,8 @@ def _headline(result: dict[str, Any]) -> Html:
             f"{query['outcome']} in {query['population']} is ",
             tag("strong", num(effect["mean"], signed=True)),
             f", 95% HDI {interval(effect['hdi_95'])}, posterior sd {num(effect['sd'])}, "
-            f"P(effect > 0) = {num(effect['prob_positive'])} ({result['effect_scale']})."]
+            f"P(effect > {effect.get('null', 0):g}) = {num(effect['prob_positive'])} "
+            f"({result['effect_scale']})."]
     naive = result.get("naive")
     if naive:
         text.append(f" Taking {naive['source']}'s own effect as the human effect (the naive "

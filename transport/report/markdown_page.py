@@ -121,7 +121,8 @@ def _estimates(data: dict[str, Any], figures: Figures) -> list[str]:
     out += [f"Under the stated assumptions, the effect of {md_code(query['treatment'])} on "
             f"{md_code(query['outcome'])} in {md_code(query['population'])} is "
             f"**{num(effect['mean'], signed=True)}**, 95% HDI {interval(effect['hdi_95'])}, "
-            f"P(effect > 0) = {num(effect['prob_positive'])} ({md(result['effect_scale'])}).", ""]
+            f"P(effect > {effect.get('null', 0):g}) = {num(effect['prob_positive'])} "
+            f"({md(result['effect_scale'])}).", ""]
     label = f"{md(query['population'])} ({md(result['basis']['label'])})"
     rows = [[label, num(effect["mean"], signed=True),
              interval(effect["hdi_95"])]]

@@ -70,7 +70,7 @@ def estimate_html(result) -> str:
     body: list[object] = [
         tag("h4", f"Effect of {query['treatment']} on {query['outcome']} in "
                   f"{query['population']}"),
-        table(["estimate", "mean", "95% HDI", "P(effect > 0)"], rows, ""),
+        table(["estimate", "mean", "95% HDI", f"P(effect > {effect.get('null', 0):g})"], rows, ""),
         tag("p", data.get("effect_scale", ""), "; ", data.get("method", "")),
     ]
     if data.get("estimand"):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from transport.data.load import LoadedData
+from transport.estimate.scales import null_value, scale_of
 from transport.estimate.summary import describe
 from transport.estimate.synthesis.contributions import Contribution, contributions
 from transport.estimate.synthesis.joint import JointModel, MechanismPosterior, effect_draws
@@ -88,15 +89,15 @@ def _together_curve(model: JointModel, seed: int, draws: int) -> dict | None:
             for g in model.evidence[v].borrowed]
     if not ties:
         return None
+    null = null_value(scale_of(model.study))
     intervals, positive = [], []
     for scale in GRID:
         sds = {(p, v): max(sd, scale) for p, v, sd in ties}
         effect = effect_draws(model.study, model.draw(draws, seed, sds=sds))
-        summary = describe(effect)
-        intervals.append(summary["hdi_95"])
-        positive.append(summary["prob_positive"])
+        intervals.append(describe(effect)["hdi_95"])
+        positive.append(float((effect > null).mean()))
     flip = next((s for s, (low, high) in zip(GRID, intervals, strict=True)
-                 if low <= 0 <= high), None)
+                 if low <= null <= high), None)
     return {"scales": list(GRID), "intervals": intervals, "prob_positive": positive,
             "scale_at_flip": flip}
 
