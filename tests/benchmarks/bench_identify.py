@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from transport.identification import Dataset, TransportProblem, identify  # noqa: E402
-from transport.identification.graph import Diagram, project_admg  # noqa: E402
+from transport.identification.graph import ProjectedDiagram, project_admg  # noqa: E402
 from transport.identification.id_alg import NotIdentifiable, identify_effect  # noqa: E402
 
 
@@ -82,7 +82,7 @@ def timed(fn) -> float:
 def ours_id(case) -> bool:
     nodes, directed, bidirected, x, y = case
     try:
-        identify_effect(Diagram.build(nodes, directed, bidirected), {y}, {x})
+        identify_effect(ProjectedDiagram.build(nodes, directed, bidirected), {y}, {x})
         return True
     except NotIdentifiable:
         return False

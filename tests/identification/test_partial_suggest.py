@@ -10,7 +10,7 @@ from random_problems import random_problem
 
 from transport.identification import Dataset, TransportProblem, identify
 from transport.identification.api import decide
-from transport.identification.graph import Diagram, SelectionNode
+from transport.identification.graph import ProjectedDiagram, SourceIndicator
 from transport.identification.partial import projection_candidates, search_projections
 from transport.identification.suggest import (
     _Budget,
@@ -24,8 +24,8 @@ F = frozenset
 
 
 def _mediator():
-    s = SelectionNode("gpt")
-    d = Diagram.build("xmy", [("x", "m"), ("m", "y")], [("m", "y")], {s: ["x"]})
+    s = SourceIndicator("gpt")
+    d = ProjectedDiagram.build("xmy", [("x", "m"), ("m", "y")], [("m", "y")], {s: ["x"]})
     return d, [Source("gpt", F("x"), F("xy"))]
 
 

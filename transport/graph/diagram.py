@@ -3,6 +3,10 @@
 A selection node is a typed value (never a name prefix): it records the source population
 it belongs to and the mechanism it points at. For a `<->` pair whose common cause may
 differ, the diagram makes that latent cause explicit so the selection node can point at it.
+
+These are the toolkit's only selection node and selection diagram. Identification searches
+an index derived from them (`identification.graph.ProjectedDiagram`: the latent projection,
+with one `SourceIndicator` per source standing for all of that source's selection nodes).
 """
 
 from __future__ import annotations
@@ -30,7 +34,9 @@ class LatentCause:
 
 @dataclass(frozen=True, order=True)
 class SelectionNode:
-    """S: the mechanism it points at may differ between `source` and the target."""
+    """S: the mechanism it points at may differ between `source` and the target (one node
+    per source and non-shared mechanism; `status` says whether it differs, is partial or
+    was left undeclared)."""
 
     source: str
     mechanism: VariableMechanism | ConfounderMechanism
@@ -62,7 +68,7 @@ class CausalGraph:
         return self.observed + self.latent
 
     def to_networkx(self) -> nx.DiGraph:
-        """A new DiGraph: directed edges only, `latent` flag on nodes."""
+        """A new DiGraph: directed edges only (flagged `directed`), `latent` flag on nodes."""
         import networkx as nx
 
         graph = nx.DiGraph()
@@ -70,7 +76,7 @@ class CausalGraph:
             graph.add_node(name, latent=False)
         for name in self.latent:
             graph.add_node(name, latent=True)
-        graph.add_edges_from(self.directed)
+        graph.add_edges_from(self.directed, directed=True, bidirected=False, selection=False)
         return graph
 
 
@@ -111,19 +117,30 @@ class SelectionDiagram:
 
     def to_networkx(self) -> nx.DiGraph:
         """A new DiGraph with variables, explicit latent causes where selected, `<->` arcs
-        kept as edge pairs flagged `bidirected`, and typed selection nodes."""
+        kept as edge pairs, and typed selection nodes.
+
+        Every edge carries three flags: `directed` (an arrow of the causal graph, from a
+        variable or an explicit latent cause), `bidirected` (half of a `<->` arc) and
+        `selection` (from a selection node). A pair written both `z -> x` and `x <-> z` is
+        one edge z → x with `directed` and `bidirected` both true, and x → z with only
+        `bidirected`, so neither statement is lost."""
         graph = self.graph.to_networkx()
         for a, b, cause in self.confounding():
             if cause is not None:
                 graph.add_node(cause, latent=True, kind="latent_cause")
-                graph.add_edge(cause, a)
-                graph.add_edge(cause, b)
-            else:
-                graph.add_edge(a, b, bidirected=True)
-                graph.add_edge(b, a, bidirected=True)
+                graph.add_edge(cause, a, directed=True, bidirected=False, selection=False)
+                graph.add_edge(cause, b, directed=True, bidirected=False, selection=False)
+                continue
+            for tail, head in ((a, b), (b, a)):
+                if graph.has_edge(tail, head):
+                    graph.edges[tail, head]["bidirected"] = True
+                else:
+                    graph.add_edge(tail, head, directed=False, bidirected=True,
+                                   selection=False)
         for node in self.selection:
             graph.add_node(node, kind="selection", source=node.source)
-            graph.add_edge(node, node.points_at, selection=True)
+            graph.add_edge(node, node.points_at, directed=False, bidirected=False,
+                           selection=True)
         return graph
 
 

@@ -15,7 +15,14 @@ from typing import Any
 from transport.errors import ProblemError
 
 from .expr import Expr, prob, terms, to_json, to_latex, to_text
-from .graph import Diagram, SelectionNode, land_selection, latent_origins, names, project_admg
+from .graph import (
+    ProjectedDiagram,
+    SourceIndicator,
+    land_selection,
+    latent_origins,
+    names,
+    project_admg,
+)
 from .id_alg import NotIdentifiable, identify_effect
 from .partial import search_projections
 from .problem import TransportProblem
@@ -94,9 +101,9 @@ class _Verdict:
     trace: tuple[str, ...]
 
 
-def build_diagram(problem: TransportProblem) -> Diagram:
+def build_diagram(problem: TransportProblem) -> ProjectedDiagram:
     """The selection diagram over observed variables (latent projection of the problem)."""
-    selection = {SelectionNode(src): set(problem.selection.get(src, frozenset()))
+    selection = {SourceIndicator(src): set(problem.selection.get(src, frozenset()))
                  for src in problem.sources}
     base, landing = project_admg(tuple(problem.nodes), tuple(problem.directed),
                                  tuple(problem.bidirected), frozenset(problem.latent))
@@ -104,7 +111,7 @@ def build_diagram(problem: TransportProblem) -> Diagram:
                                latent_origins(selection, landing))
 
 
-def build_sources(problem: TransportProblem, diagram: Diagram) -> list[Source]:
+def build_sources(problem: TransportProblem, diagram: ProjectedDiagram) -> list[Source]:
     """Datasets as sources over observed variables: target first, then sources in order."""
     known = {problem.target, *problem.sources}
     rank = {problem.target: 0, **{s: i + 1 for i, s in enumerate(problem.sources)}}

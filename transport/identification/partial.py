@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from .graph import Diagram
+from .graph import ProjectedDiagram
 from .transport_alg import EngineResult, Source, transport_effect
 
 DEFAULT_BUDGET = 48
@@ -30,7 +30,7 @@ class ProjectionHit:
     result: EngineResult
 
 
-def projection_candidates(d: Diagram, y: frozenset[str], x: frozenset[str],
+def projection_candidates(d: ProjectedDiagram, y: frozenset[str], x: frozenset[str],
                           sources: Sequence[Source], budget: int = DEFAULT_BUDGET
                           ) -> Iterator[frozenset[str]]:
     """Subsets W with X ∪ Y ⊆ W ⊊ V to project onto, most promising first, at most `budget`.
@@ -65,7 +65,7 @@ def projection_candidates(d: Diagram, y: frozenset[str], x: frozenset[str],
             return
 
 
-def search_projections(d: Diagram, y: frozenset[str], x: frozenset[str],
+def search_projections(d: ProjectedDiagram, y: frozenset[str], x: frozenset[str],
                        sources: Sequence[Source], target: str,
                        budget: int = DEFAULT_BUDGET) -> ProjectionHit | None:
     """The first projection on which every district's factor is available, if any."""

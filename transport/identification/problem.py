@@ -30,6 +30,11 @@ class TransportProblem:
     same in every population. `selection[source]` is the set of nodes (observed or latent)
     whose mechanism may differ between that source and the target: a selection node of that
     source points at each of them.
+
+    For a study, `from_study.problem_from_study` writes its one SelectionDiagram in these
+    names (an explicit `<->` cause becomes a latent node `U[a,b]`; a source's selection nodes
+    become `selection[source]`); the algorithms read it only through the ProjectedDiagram
+    that `api.build_diagram` makes of it.
     """
 
     nodes: tuple[str, ...]
