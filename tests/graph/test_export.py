@@ -133,3 +133,19 @@ X <-> Y
 def test_import_dagitty_errors(model: str, message: str) -> None:
     with pytest.raises(DagittyError, match=re.escape(message)):
         import_dagitty(model)
+
+
+@pytest.mark.parametrize("source", [None, "gpt", "claude"])
+def test_report_and_exports_fill_variables_alike(study, source) -> None:
+    """The report's drawing and every export read one rule (SelectionDiagram.
+    variable_sharing), so a variable's legend colour cannot differ between them."""
+    from transport.report.diagram_model import diagram_model
+
+    data = json.loads(export_graph(study, "json", **({"source": source} if source else {})))
+    exported = {n["id"]: n["sharing"] for n in data["nodes"] if n["kind"] in ("variable", "latent")}
+    if source is None:
+        drawn = {n.id: n.sharing for n in diagram_model(study).nodes
+                 if n.kind in ("variable", "latent")}
+        assert drawn == exported == {"x": "differs", "z": "mixed", "y": "shared", "u": "mixed"}
+    else:
+        assert exported["z"] == ("shared" if source == "gpt" else "differs")

@@ -101,6 +101,21 @@ class SelectionDiagram:
         """What the source's selection nodes point at."""
         return frozenset(s.points_at for s in self.selection if s.source == source)
 
+    def variable_sharing(self) -> dict[str, str]:
+        """Per variable: "shared" when no source's selection node points at it, "differs"
+        when every source's does, "mixed" otherwise (the colours of every drawing's legend:
+        the report's and each export's)."""
+        pointing: dict[str, set[str]] = {}
+        for node in self.selection:
+            if isinstance(node.points_at, str):
+                pointing.setdefault(node.points_at, set()).add(node.source)
+        summary = {}
+        for name in self.graph.nodes:
+            count = len(pointing.get(name, set()) & set(self.sources))
+            summary[name] = ("shared" if count == 0 else "differs" if count == len(self.sources)
+                             else "mixed")
+        return summary
+
     def latent_causes(self) -> tuple[LatentCause, ...]:
         """The `<->` common causes that some selection node points at."""
         return tuple(sorted({s.points_at for s in self.selection

@@ -27,21 +27,6 @@ DOT_STYLES = {"differs": "solid", "partial": "dashed", "undeclared": "dotted"}
 MERMAID_DASHES = {"differs": "", "partial": "7 4", "undeclared": "2 3"}
 
 
-def sharing_summary(diagram: SelectionDiagram) -> dict[str, str]:
-    """Per variable: shared, differs or mixed across the diagram's sources."""
-    sources = set(diagram.sources)
-    pointing: dict[str, set[str]] = {}
-    for node in diagram.selection:
-        if isinstance(node.points_at, str):
-            pointing.setdefault(node.points_at, set()).add(node.source)
-    summary = {}
-    for name in diagram.graph.nodes:
-        count = len(pointing.get(name, set()) & sources)
-        summary[name] = "shared" if count == 0 else "differs" if count == len(sources) \
-            else "mixed"
-    return summary
-
-
 def _roles(study: Study) -> dict[str, str]:
     roles = {study.query.treatment: "treatment", study.query.outcome: "outcome"}
     for variable in study.variables:
@@ -84,7 +69,7 @@ def to_dot(diagram: SelectionDiagram, study: Study) -> str:
     with a red selection node (a small square) whose edge is solid (differs), dashed
     (partial) or dotted (undeclared). The title is the graph's label, not its name, so that
     parsers that expect `digraph {` (pydot, DoWhy) read it."""
-    sharing = sharing_summary(diagram)
+    sharing = diagram.variable_sharing()
     roles = _roles(study)
     ids = _identifier_map(diagram, set(diagram.graph.nodes))
     lines = [
@@ -228,7 +213,7 @@ def to_data(diagram: SelectionDiagram, study: Study) -> dict:
     roles = _roles(study)
     ids = _identifier_map(diagram, set(diagram.graph.nodes))
     kinds = {v.name: v.kind for v in study.variables}
-    sharing = sharing_summary(diagram)
+    sharing = diagram.variable_sharing()
     nodes = [
         {"id": name, "kind": "latent" if name in diagram.graph.latent else "variable",
          "type": kinds[name], "role": roles.get(name) if roles.get(name) != "latent" else None,
@@ -306,7 +291,7 @@ def _quote_mermaid(text: str) -> str:
 def to_mermaid(diagram: SelectionDiagram, study: Study) -> str:
     """Mermaid flowchart: variables filled as in the report's legend, selection nodes as red
     hexagons whose edges are solid, dashed or dotted by status."""
-    sharing = sharing_summary(diagram)
+    sharing = diagram.variable_sharing()
     roles = _roles(study)
     ids: dict[object, str] = {}
     for index, name in enumerate(diagram.graph.nodes):

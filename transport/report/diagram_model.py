@@ -75,21 +75,19 @@ def cause_id(cause: LatentCause) -> str:
     return f"U:{cause.first}:{cause.second}"
 
 
-def _sharing_summary(study: Study, variable: str) -> tuple[str, str]:
-    statuses = [(s.name, study.sharing(s.name, VariableMechanism(variable)).status)
-                for s in study.sources]
-    shared = [status == "shared" for _, status in statuses]
-    summary = "shared" if all(shared) else "differs" if not any(shared) else "mixed"
-    detail = "; ".join(f"{name}: {status}" for name, status in statuses)
-    return summary, detail
+def _sharing_detail(study: Study, variable: str) -> str:
+    """Each source's status for the variable's mechanism, e.g. "gpt: shared; claude: partial"."""
+    return "; ".join(f"{s.name}: {study.sharing(s.name, VariableMechanism(variable)).status}"
+                     for s in study.sources)
 
 
 def diagram_model(study: Study) -> DiagramModel:
     """Nodes and edges of the study's selection diagram, ready to lay out."""
     diagram = selection_diagram(study)
     nodes: list[Node] = []
+    sharing = diagram.variable_sharing()
     for variable in study.variables:
-        summary, detail = _sharing_summary(study, variable.name)
+        summary, detail = sharing[variable.name], _sharing_detail(study, variable.name)
         role = "treatment" if variable.is_treatment else "outcome" if variable.is_outcome else ""
         tooltip = " — ".join(x for x in (variable.name, variable.label,
                                          f"{variable.kind}", f"mechanism {detail}") if x)
