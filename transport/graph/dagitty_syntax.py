@@ -44,7 +44,8 @@ SYMMETRIC = {"bidirected", "undirected", "unspecified"}
 GRAPH_TYPES = ("graph", "digraph", "dag", "mag", "pdag", "pag")
 RESERVED = ("graph", "node")
 
-_HEADER = re.compile(r"^(digraph|graph|dag|pdag|mag|pag)(\s+\w+)?\s*\{([\s\S]*)\}$",
+_GRAPH_TYPE = "(" + "|".join(GRAPH_TYPES) + ")"  # no type is a prefix of another
+_HEADER = re.compile("^" + _GRAPH_TYPE + r"(\s+\w+)?\s*\{([\s\S]*)\}$",
                      re.IGNORECASE | re.MULTILINE | re.ASCII)
 _BAREWORD = re.compile(r"-?[0-9a-zA-Z_.]+")
 _WHITESPACE = re.compile(r"[\n\r\t ;]*")
@@ -379,7 +380,7 @@ def parse_dagitty(text: str) -> DagittyModel:
     if re.match(r"strict", code[reader.pos:], re.IGNORECASE):
         reader.pos += 6
         reader.skip()
-    kind = re.match(r"(graph|digraph|dag|mag|pdag|pag)", code[reader.pos:], re.IGNORECASE)
+    kind = re.match(_GRAPH_TYPE, code[reader.pos:], re.IGNORECASE)
     if not kind:
         raise reader.fail("a dagitty model starts with dag, pdag, mag, pag, graph or digraph",
                           start)
