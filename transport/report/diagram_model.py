@@ -94,10 +94,8 @@ def diagram_model(study: Study) -> DiagramModel:
         nodes.append(Node(variable.name, "latent" if not variable.observed else "variable",
                           variable.name, tooltip, summary, role))
     edges = [Edge(a, b, "directed") for a, b in study.directed]
-    causes = set(diagram.latent_causes())
-    for a, b in study.bidirected:
-        cause = LatentCause(*sorted((a, b)))
-        if cause in causes:
+    for a, b, cause in diagram.confounding():
+        if cause is not None:
             nodes.append(Node(cause_id(cause), "cause", "U",
                               f"the unmeasured common cause of {a} and {b}"))
             edges += [Edge(cause_id(cause), a, "cause"), Edge(cause_id(cause), b, "cause")]
