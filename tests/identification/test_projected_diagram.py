@@ -119,14 +119,14 @@ def test_examples_project_as_their_selection_diagram(path: Path) -> None:
 
 
 def test_one_class_per_graph_concept() -> None:
-    """`SelectionNode` and the selection diagram are defined once (graph/diagram.py);
-    identification's index types carry names of their own."""
+    """The selection node, the selection diagram, the causal graph and the `<->` cause are
+    defined once (graph/diagram.py); identification's index types carry names of their own."""
     defined: dict[str, list[str]] = {}
     for module in sorted((ROOT / "transport").rglob("*.py")):
         for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ClassDef):
                 defined.setdefault(node.name, []).append(module.relative_to(ROOT).as_posix())
-    assert defined["SelectionNode"] == ["transport/graph/diagram.py"]
-    assert defined["SelectionDiagram"] == ["transport/graph/diagram.py"]
-    assert "Diagram" not in defined
+    for name in ("SelectionNode", "SelectionDiagram", "CausalGraph", "LatentCause"):
+        assert defined[name] == ["transport/graph/diagram.py"], name
+    assert not {"Diagram", "MixedGraph"} & set(defined)  # the former second copies
     assert defined["ProjectedDiagram"] == ["transport/identification/graph.py"]

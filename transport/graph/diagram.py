@@ -11,6 +11,7 @@ with one `SourceIndicator` per source standing for all of that source's selectio
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -56,7 +57,8 @@ class SelectionNode:
 @dataclass(frozen=True)
 class CausalGraph:
     """Variables (observed and latent), directed edges, and `<->` arcs; the same in every
-    population."""
+    population. The toolkit's one causal-graph value: the selection diagram holds one, and
+    the graph's implied independencies (`graph.implications`) are computed on one."""
 
     observed: tuple[str, ...]
     latent: tuple[str, ...]
@@ -66,6 +68,23 @@ class CausalGraph:
     @property
     def nodes(self) -> tuple[str, ...]:
         return self.observed + self.latent
+
+    def restricted(self, measured: Iterable[str], randomized: Iterable[str] = ()) -> CausalGraph:
+        """The graph a dataset sees: variables it does not measure become latent, and a
+        randomized variable loses every edge into it (its value was set by the design, so
+        neither its parents nor an unmeasured common cause reach it)."""
+        keep = set(measured)
+        cut = set(randomized)
+        observed = tuple(v for v in self.observed if v in keep)
+        latent = self.latent + tuple(v for v in self.observed if v not in keep)
+        directed = tuple((a, b) for a, b in self.directed if b not in cut)
+        bidirected = tuple((a, b) for a, b in self.bidirected if a not in cut and b not in cut)
+        return CausalGraph(observed, latent, directed, bidirected)
+
+    def adjacent(self, a: str, b: str) -> bool:
+        """Joined by a directed edge or a `<->` arc."""
+        pair = {(a, b), (b, a)}
+        return any(e in pair for e in self.directed) or any(e in pair for e in self.bidirected)
 
     def to_networkx(self) -> nx.DiGraph:
         """A new DiGraph: directed edges only (flagged `directed`), `latent` flag on nodes."""
@@ -160,6 +179,7 @@ class SelectionDiagram:
 
 
 def causal_graph(study: Study) -> CausalGraph:
+    """The study's causal graph over its declared variables."""
     observed = tuple(v.name for v in study.variables if v.observed)
     latent = tuple(v.name for v in study.variables if not v.observed)
     return CausalGraph(observed, latent, study.directed, study.bidirected)
