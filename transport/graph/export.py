@@ -11,20 +11,11 @@ import io
 import re
 
 from transport.graph.diagram import LatentCause, SelectionDiagram
+from transport.graph.legend import DASHES, DOT_STYLES, FILLS
 from transport.study import Study
 from transport.text_safety import visible
 
 FORMATS = ("dot", "dagitty", "json", "graphml", "mermaid")
-
-
-#: The report's palette and line styles (transport/report/diagram_model.py), so that every
-#: export reads with the report's legend: a variable's fill says whether its mechanism is
-#: shared with the target by every shown source, by none ("differs"), or by some ("mixed");
-#: a selection edge is solid for differs, dashed for partial, dotted for undeclared.
-FILLS = {"shared": ("#d3eedf", "#2f7d5b"), "differs": ("#fbdcc4", "#b4561c"),
-         "mixed": ("#fbdcc4", "#6b6b6b")}
-DOT_STYLES = {"differs": "solid", "partial": "dashed", "undeclared": "dotted"}
-MERMAID_DASHES = {"differs": "", "partial": "7 4", "undeclared": "2 3"}
 
 
 def _roles(study: Study) -> dict[str, str]:
@@ -320,9 +311,9 @@ def to_mermaid(diagram: SelectionDiagram, study: Study) -> str:
         links.append(f"  {ids[node]} --> {ids[node.points_at]}")
     lines += links
     lines.append("  classDef shared fill:#ffffff,stroke:#333333")
-    for key, (fill, stroke) in FILLS.items():
-        if key != "shared":
-            lines.append(f"  classDef {key} fill:{fill},stroke:{stroke}")
+    for key in ("differs", "mixed"):
+        fill, stroke = FILLS[key]
+        lines.append(f"  classDef {key} fill:{fill},stroke:{stroke}")
     lines.append("  classDef latent fill:#ffffff,stroke:#777777,stroke-dasharray:4 3")
     lines.append("  classDef selection fill:#c0392b,color:#ffffff,stroke:#c0392b")
     for name in diagram.graph.nodes:
@@ -333,7 +324,7 @@ def to_mermaid(diagram: SelectionDiagram, study: Study) -> str:
         lines.append(f"  class {ids[cause]} latent")
     for node in diagram.selection:
         lines.append(f"  class {ids[node]} selection")
-    for status, dash in MERMAID_DASHES.items():
+    for status, dash in DASHES.items():
         numbers = ",".join(str(first_selection + i) for i, node in enumerate(diagram.selection)
                            if node.status == status)
         if numbers:

@@ -4,7 +4,7 @@ kind, independent of how they are laid out (pure Python or Graphviz).
 A variable's fill says how its mechanism relates to the target across sources: shared with
 every source, with none, or with some ("mixed"). Each source's selection nodes carry that
 source's colour; the line style of a selection edge says why the mechanism is not shared
-(differs, partial, undeclared).
+(differs, partial, undeclared); the fills and line styles are `graph.legend`'s.
 """
 
 from __future__ import annotations
@@ -18,9 +18,6 @@ from transport.study import Study, VariableMechanism
 SOURCE_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
                   "#7A5195", "#4D4D4D")
 
-FILLS = {"shared": ("#d3eedf", "#2f7d5b"), "differs": ("#fbdcc4", "#b4561c"),
-         "mixed": ("#fbdcc4", "#6b6b6b"), "target": ("#eef1f5", "#5b6675")}
-DASHES = {"differs": "", "partial": "7 4", "undeclared": "2 3"}
 
 
 @dataclass(frozen=True)
