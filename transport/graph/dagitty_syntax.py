@@ -80,7 +80,6 @@ class DagittyModel:
     attributes: dict[str, dict[str, str | None]] = field(default_factory=dict)
     edges: list[Edge] = field(default_factory=list)
     bounding_box: tuple[float, ...] | None = None
-    headless: bool = False
 
     def add(self, name: str) -> None:
         if name not in self.roles:
@@ -373,7 +372,6 @@ def parse_dagitty(text: str) -> DagittyModel:
             raise DagittyError(LEGACY)
         code = "dag{ " + code + "}"
         shift -= len("dag{ ")
-        model.headless = True
     reader = _Reader(code, text, shift)
     reader.skip()
     start = reader.pos
