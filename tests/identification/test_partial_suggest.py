@@ -18,7 +18,7 @@ from transport.identification.suggest import (
     measure_suggestions,
     share_suggestions,
 )
-from transport.identification.transport_alg import Source, transport_effect
+from transport.identification.transport_alg import transport_effect
 
 F = frozenset
 
@@ -26,7 +26,7 @@ F = frozenset
 def _mediator():
     s = SourceIndicator("gpt")
     d = ProjectedDiagram.build("xmy", [("x", "m"), ("m", "y")], [("m", "y")], {s: ["x"]})
-    return d, [Source("gpt", F("x"), F("xy"))]
+    return d, [Dataset("gpt", F("x"), F("xy"))]
 
 
 def test_projection_candidates_keep_query_and_respect_budget():

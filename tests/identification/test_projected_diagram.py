@@ -130,3 +130,6 @@ def test_one_class_per_graph_concept() -> None:
         assert defined[name] == ["transport/graph/diagram.py"], name
     assert not {"Diagram", "MixedGraph"} & set(defined)  # the former second copies
     assert defined["ProjectedDiagram"] == ["transport/identification/graph.py"]
+    # what a data statement provides is identification's Dataset, also inside the algorithms
+    assert defined["Dataset"] == ["transport/identification/problem.py"]
+    assert defined["Source"] == ["transport/source.py"]  # the .tdag text, nothing else

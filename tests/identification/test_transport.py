@@ -8,7 +8,6 @@ from transport.identification.expr import terms, to_text
 from transport.identification.graph import ProjectedDiagram, SourceIndicator
 from transport.identification.transport_alg import (
     Obstacle,
-    Source,
     district_factor,
     is_available,
     mz_datasets,
@@ -43,28 +42,28 @@ def test_query_districts():
 def test_selection_obstacle_is_a_d_separation():
     s = SourceIndicator("gpt")
     d = ProjectedDiagram.build("xzy", [("z", "x"), ("z", "y"), ("x", "y")], [], {s: ["z"]})
-    src = Source("gpt", F("x"), F("xyz"))
+    src = Dataset("gpt", F("x"), F("xyz"))
     assert selection_obstacle(d, F("y"), src, "human") is None
     blocked = selection_obstacle(d, F("z"), src, "human")
     assert isinstance(blocked, Obstacle) and blocked.nodes == F("z")
-    assert selection_obstacle(d, F("z"), Source("human", F(), F("xyz")), "human") is None
+    assert selection_obstacle(d, F("z"), Dataset("human", F(), F("xyz")), "human") is None
 
 
 def test_district_factor_obstacles():
     s = SourceIndicator("gpt")
     d = ProjectedDiagram.build("xy", [("x", "y")], [("x", "y")], {s: ["y"]})
-    assert district_factor(d, F("y"), Source("gpt", F("y"), F("xy")), "human").kind == "randomized"
-    assert district_factor(d, F("y"), Source("gpt", F("x"), F("xy")), "human").kind == "selection"
-    hedge = district_factor(d, F("y"), Source("human", F(), F("xy")), "human")
+    assert district_factor(d, F("y"), Dataset("gpt", F("y"), F("xy")), "human").kind == "randomized"
+    assert district_factor(d, F("y"), Dataset("gpt", F("x"), F("xy")), "human").kind == "selection"
+    hedge = district_factor(d, F("y"), Dataset("human", F(), F("xy")), "human")
     assert hedge.kind == "hedge" and hedge.hedge.forest == F("xy")
 
 
 def test_availability():
     d = ProjectedDiagram.build("xzy", [("z", "x"), ("z", "y"), ("x", "y")])
-    e = district_factor(d, F("y"), Source("human", F(), F("xyz")), "human")
-    assert is_available(e, [Source("human", F(), F("xyz"))])
-    assert not is_available(e, [Source("human", F(), F("xy"))])
-    assert not is_available(e, [Source("gpt", F(), F("xyz"))])
+    e = district_factor(d, F("y"), Dataset("human", F(), F("xyz")), "human")
+    assert is_available(e, [Dataset("human", F(), F("xyz"))])
+    assert not is_available(e, [Dataset("human", F(), F("xy"))])
+    assert not is_available(e, [Dataset("gpt", F(), F("xyz"))])
 
 
 # ----- golden examples --------------------------------------------------------------------------

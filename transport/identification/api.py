@@ -25,9 +25,9 @@ from .graph import (
 )
 from .id_alg import NotIdentifiable, identify_effect
 from .partial import search_projections
-from .problem import TransportProblem
+from .problem import Dataset, TransportProblem
 from .suggest import Suggestion, suggest
-from .transport_alg import Source, is_available, transport_effect
+from .transport_alg import is_available, transport_effect
 from .witness import witness_text
 
 TRANSPORTABLE = "transportable"
@@ -111,7 +111,7 @@ def build_diagram(problem: TransportProblem) -> ProjectedDiagram:
                                latent_origins(selection, landing))
 
 
-def build_sources(problem: TransportProblem, diagram: ProjectedDiagram) -> list[Source]:
+def build_sources(problem: TransportProblem, diagram: ProjectedDiagram) -> list[Dataset]:
     """Datasets as sources over observed variables: target first, then sources in order."""
     known = {problem.target, *problem.sources}
     rank = {problem.target: 0, **{s: i + 1 for i, s in enumerate(problem.sources)}}
@@ -122,8 +122,8 @@ def build_sources(problem: TransportProblem, diagram: ProjectedDiagram) -> list[
         if not ds.experiment <= diagram.nodes:
             unknown = ", ".join(sorted(ds.experiment - diagram.nodes))
             raise ProblemError(f"experiment on unobserved or unknown variables: {unknown}")
-        out.append(Source(ds.population, frozenset(ds.experiment),
-                          frozenset(ds.measured) & diagram.nodes))
+        out.append(Dataset(ds.population, frozenset(ds.experiment),
+                           frozenset(ds.measured) & diagram.nodes))
     out.sort(key=lambda s: (rank[s.population], len(s.experiment)))
     return out
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from .graph import ProjectedDiagram
-from .transport_alg import EngineResult, Source, transport_effect
+from .problem import Dataset
+from .transport_alg import EngineResult, transport_effect
 
 DEFAULT_BUDGET = 48
 
@@ -31,7 +32,7 @@ class ProjectionHit:
 
 
 def projection_candidates(d: ProjectedDiagram, y: frozenset[str], x: frozenset[str],
-                          sources: Sequence[Source], budget: int = DEFAULT_BUDGET
+                          sources: Sequence[Dataset], budget: int = DEFAULT_BUDGET
                           ) -> Iterator[frozenset[str]]:
     """Subsets W with X ∪ Y ⊆ W ⊊ V to project onto, most promising first, at most `budget`.
 
@@ -66,11 +67,11 @@ def projection_candidates(d: ProjectedDiagram, y: frozenset[str], x: frozenset[s
 
 
 def search_projections(d: ProjectedDiagram, y: frozenset[str], x: frozenset[str],
-                       sources: Sequence[Source], target: str,
+                       sources: Sequence[Dataset], target: str,
                        budget: int = DEFAULT_BUDGET) -> ProjectionHit | None:
     """The first projection on which every district's factor is available, if any."""
     for kept in projection_candidates(d, y, x, sources, budget):
-        usable = [Source(s.population, s.experiment, s.measured & kept) for s in sources
+        usable = [Dataset(s.population, s.experiment, s.measured & kept) for s in sources
                   if s.experiment <= kept]
         if not usable:
             continue
