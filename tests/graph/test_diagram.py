@@ -40,6 +40,17 @@ def test_unselected_confounders_stay_bidirected() -> None:
     assert LatentCause("x", "z") not in graph
 
 
+def test_an_arc_beside_an_arrow_keeps_both() -> None:
+    """`z -> x` and `x <-> z`: the DiGraph's one z → x edge is both directed and half of
+    the arc (flagging the arc used to overwrite the arrow)."""
+    graph = selection_diagram(loads(STUDY)).to_networkx()
+    assert graph.edges["z", "x"] == {"directed": True, "bidirected": True, "selection": False}
+    assert graph.edges["x", "z"] == {"directed": False, "bidirected": True, "selection": False}
+    arrows = {(a, b) for a, b, flags in graph.edges(data=True) if flags["directed"]
+              and isinstance(a, str)}
+    assert arrows == {("z", "x"), ("x", "y"), ("z", "y"), ("u", "y")}
+
+
 def test_for_source_keeps_one_source_and_diagrams_are_values() -> None:
     diagram = selection_diagram(loads(STUDY))
     gpt = diagram.for_source("gpt")

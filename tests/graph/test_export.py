@@ -133,3 +133,35 @@ X <-> Y
 def test_import_dagitty_errors(model: str, message: str) -> None:
     with pytest.raises(DagittyError, match=re.escape(message)):
         import_dagitty(model)
+
+
+@pytest.mark.parametrize("source", [None, "gpt", "claude"])
+def test_report_and_exports_fill_variables_alike(study, source) -> None:
+    """The report's drawing and every export read one rule (SelectionDiagram.
+    variable_sharing), so a variable's legend colour cannot differ between them."""
+    from transport.report.diagram_model import diagram_model
+
+    data = json.loads(export_graph(study, "json", **({"source": source} if source else {})))
+    exported = {n["id"]: n["sharing"] for n in data["nodes"] if n["kind"] in ("variable", "latent")}
+    if source is None:
+        drawn = {n.id: n.sharing for n in diagram_model(study).nodes
+                 if n.kind in ("variable", "latent")}
+        assert drawn == exported == {"x": "differs", "z": "mixed", "y": "shared", "u": "mixed"}
+    else:
+        assert exported["z"] == ("shared" if source == "gpt" else "differs")
+
+
+def test_report_drawing_and_json_export_have_the_same_edges(study) -> None:
+    """The `<->` pair behind a selection node is drawn as an explicit cause in both, the
+    other pair as an arc in both (both read SelectionDiagram.confounding)."""
+    from collections import Counter
+
+    from transport.report.diagram_model import diagram_model
+
+    data = json.loads(export_graph(study, "json"))
+    exported = Counter(e["kind"] for e in data["edges"])
+    drawn = Counter(e.kind for e in diagram_model(study).edges)
+    assert drawn == exported == Counter(directed=4, bidirected=1, cause=2, selection=6)
+    model = diagram_model(study)
+    assert {(e.tail, e.head) for e in model.edges if e.kind == "bidirected"} == {("x", "z")}
+    assert {e.head for e in model.edges if e.kind == "cause"} == {"y", "z"}

@@ -12,9 +12,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from transport.graph.diagram import CausalGraph
 from transport.graph.implications import (
     Independence,
-    MixedGraph,
     edge_to_add,
     implied_independencies,
     m_separated,
@@ -24,12 +24,12 @@ from transport.graph.implications import (
 GOLDEN = sorted((Path(__file__).parent / "implications_golden").glob("*.json"))
 
 
-def _graph(doc: dict) -> MixedGraph:
-    return MixedGraph(tuple(doc["observed"]), tuple(doc["latent"]),
+def _graph(doc: dict) -> CausalGraph:
+    return CausalGraph(tuple(doc["observed"]), tuple(doc["latent"]),
                       tuple(map(tuple, doc["directed"])), tuple(map(tuple, doc["bidirected"])))
 
 
-def _networkx_separated(graph: MixedGraph, x: str, y: str, given: set[str]) -> bool:
+def _networkx_separated(graph: CausalGraph, x: str, y: str, given: set[str]) -> bool:
     """Reference m-separation: networkx's d-separation with a node per `<->` arc."""
     dag = nx.DiGraph()
     dag.add_nodes_from(graph.observed + graph.latent)
@@ -69,7 +69,7 @@ def test_every_listed_independence_is_a_true_m_separation(path: Path) -> None:
                                    set(independence.given))
 
 
-def _random_graph(rng: random.Random) -> MixedGraph:
+def _random_graph(rng: random.Random) -> CausalGraph:
     n = rng.randint(3, 7)
     order = [f"v{i}" for i in range(n)]
     rng.shuffle(order)
@@ -81,7 +81,7 @@ def _random_graph(rng: random.Random) -> MixedGraph:
         elif rng.random() < 0.15 and not {order[i], order[j]} & set(latent):
             bidirected.append((order[i], order[j]))
     observed = tuple(v for v in sorted(order) if v not in latent)
-    return MixedGraph(observed, latent, tuple(directed), tuple(bidirected))
+    return CausalGraph(observed, latent, tuple(directed), tuple(bidirected))
 
 
 @pytest.mark.parametrize("seed", range(60))
@@ -102,13 +102,13 @@ def test_basis_is_complete_and_minimal_by_brute_force(seed: int) -> None:
 
 def test_separator_prefers_the_parents() -> None:
     # a and y are separated by {m} and by {p}; p is y's parent, so it is the one chosen
-    graph = MixedGraph(("a", "m", "p", "y"), (), (("a", "m"), ("m", "p"), ("p", "y")), ())
+    graph = CausalGraph(("a", "m", "p", "y"), (), (("a", "m"), ("m", "p"), ("p", "y")), ())
     assert minimal_separator(graph, "a", "y") == ("p",)
     assert m_separated(graph, "a", "y", ("m",))
 
 
 def test_a_randomized_variable_loses_its_incoming_edges_and_arcs() -> None:
-    graph = MixedGraph(("age", "frame", "risky"), (),
+    graph = CausalGraph(("age", "frame", "risky"), (),
                        (("age", "frame"), ("age", "risky"), ("frame", "risky")),
                        (("frame", "risky"),))
     assert implied_independencies(graph) == ()
@@ -117,7 +117,7 @@ def test_a_randomized_variable_loses_its_incoming_edges_and_arcs() -> None:
 
 
 def test_an_unmeasured_variable_becomes_latent() -> None:
-    graph = MixedGraph(("x", "m", "y"), (), (("x", "m"), ("m", "y")), ())
+    graph = CausalGraph(("x", "m", "y"), (), (("x", "m"), ("m", "y")), ())
     assert implied_independencies(graph) == (Independence("x", "y", ("m",)),)
     assert implied_independencies(graph.restricted(("x", "y"))) == ()
 
@@ -125,6 +125,6 @@ def test_an_unmeasured_variable_becomes_latent() -> None:
 def test_statement_text_and_the_edge_to_add() -> None:
     assert Independence("age", "income", ("region",)).statement == "age _||_ income | region"
     assert Independence("L", "W").statement == "L _||_ W"
-    graph = MixedGraph(("a", "b", "c"), (), (("b", "c"), ("c", "a")), ())
+    graph = CausalGraph(("a", "b", "c"), (), (("b", "c"), ("c", "a")), ())
     assert edge_to_add(graph, "a", "b") == "add `b -> a` or `a <-> b`"
     assert edge_to_add(graph, "b", "x") == "add `b -> x` or `b <-> x`"

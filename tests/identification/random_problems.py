@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from transport.identification.graph import Diagram
+from transport.identification.graph import ProjectedDiagram
 from transport.identification.problem import Dataset, TransportProblem
 
 
@@ -19,10 +19,11 @@ def random_admg(rng: random.Random, n: int, p_dir: float = 0.4, p_bi: float = 0.
     return nodes, directed, bidirected
 
 
-def random_diagram(rng: random.Random, n: int, p_dir: float = 0.4, p_bi: float = 0.3) -> Diagram:
-    """A random observed ADMG as a Diagram."""
+def random_diagram(rng: random.Random, n: int, p_dir: float = 0.4,
+                   p_bi: float = 0.3) -> ProjectedDiagram:
+    """A random observed ADMG as a ProjectedDiagram."""
     nodes, directed, bidirected = random_admg(rng, n, p_dir, p_bi)
-    return Diagram.build(nodes, directed, bidirected)
+    return ProjectedDiagram.build(nodes, directed, bidirected)
 
 
 def random_query(rng: random.Random, nodes: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -5,6 +5,7 @@ import json
 import pandas as pd
 import pytest
 
+from transport.errors import ProblemError
 from transport.identification.evaluate import evaluate, evaluate_counts, tables_from_counts
 from transport.identification.expr import (
     ONE,
@@ -125,9 +126,15 @@ def test_counts_helper():
     assert tables_from_counts(tables)[("h", frozenset())]["p"].sum() == pytest.approx(1.0)
 
 
-def test_missing_table_is_an_error():
-    with pytest.raises(KeyError):
+def test_missing_table_or_value_is_the_toolkits_error():
+    """A TransportError (ProblemError) naming what is missing, not a bare KeyError."""
+    with pytest.raises(ProblemError, match=r"^no table for population 'zz' with do\(\[\]\)$"):
         evaluate(prob("zz", "y"), {}, {"y": 0})
+    table = {("h", frozenset()): pd.DataFrame({"y": [0, 1], "p": [0.5, 0.5]})}
+    with pytest.raises(ProblemError, match=r"^no value assigned to variable 'q'$"):
+        evaluate(prob("h", "y", "q"), table, {"y": 0})
+    with pytest.raises(ProblemError, match=r"^no table gives the values of summed variable 'w'$"):
+        evaluate(Sum(("w",), prob("h", "y")), table, {"y": 0})
 
 
 def test_evaluate_is_also_reachable_from_expr():

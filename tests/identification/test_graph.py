@@ -3,12 +3,17 @@
 import pytest
 
 from transport.errors import ProblemError
-from transport.identification.graph import Diagram, SelectionNode, latent_projection, m_separated
+from transport.identification.graph import (
+    ProjectedDiagram,
+    SourceIndicator,
+    latent_projection,
+    m_separated,
+)
 
 
 def test_selection_nodes_are_typed():
-    s = SelectionNode("gpt")
-    d = Diagram.build(["S_x", "y"], [("S_x", "y")], [], {s: ["y"]})
+    s = SourceIndicator("gpt")
+    d = ProjectedDiagram.build(["S_x", "y"], [("S_x", "y")], [], {s: ["y"]})
     assert "S_x" in d.nodes  # a variable named like a selection node is just a variable
     assert d.selection == {s: frozenset({"y"})}
     assert str(s) == "S[gpt]"
@@ -16,11 +21,11 @@ def test_selection_nodes_are_typed():
 
 def test_latent_common_cause_becomes_bidirected_and_selection_moves_to_children():
     d = latent_projection(["x", "y", "U[x,y]"], [("U[x,y]", "x"), ("U[x,y]", "y"), ("x", "y")],
-                          [], ["U[x,y]"], {SelectionNode("g"): {"U[x,y]"}})
+                          [], ["U[x,y]"], {SourceIndicator("g"): {"U[x,y]"}})
     assert d.nodes == {"x", "y"}
     assert d.siblings["x"] == {"y"}
     assert d.parents["y"] == {"x"}
-    assert d.selection[SelectionNode("g")] == {"x", "y"}
+    assert d.selection[SourceIndicator("g")] == {"x", "y"}
 
 
 def test_latent_chain_gives_directed_edge_and_deep_confounding():
@@ -33,13 +38,14 @@ def test_latent_chain_gives_directed_edge_and_deep_confounding():
 
 def test_cycle_is_rejected():
     with pytest.raises(ProblemError, match="the causal graph has a directed cycle"):
-        Diagram.build("ab", [("a", "b"), ("b", "a")])
+        ProjectedDiagram.build("ab", [("a", "b"), ("b", "a")])
     with pytest.raises(ProblemError, match="unknown variable 'c'"):
-        Diagram.build("ab", [("a", "c")])
+        ProjectedDiagram.build("ab", [("a", "c")])
 
 
 def test_districts_and_ancestors():
-    d = Diagram.build("abcd", [("a", "b"), ("b", "c"), ("c", "d")], [("a", "c"), ("b", "d")])
+    d = ProjectedDiagram.build("abcd", [("a", "b"), ("b", "c"), ("c", "d")],
+                               [("a", "c"), ("b", "d")])
     assert set(d.districts()) == {frozenset("ac"), frozenset("bd")}
     assert d.districts(frozenset("abd")) == (frozenset("a"), frozenset("bd"))
     assert d.ancestors(frozenset("c")) == frozenset("abc")
@@ -48,16 +54,16 @@ def test_districts_and_ancestors():
 
 
 def test_m_separation():
-    d = Diagram.build("xzy", [("x", "z"), ("z", "y")], [("x", "y")],
-                      {SelectionNode("g"): ["z"]})
+    d = ProjectedDiagram.build("xzy", [("x", "z"), ("z", "y")], [("x", "y")],
+                      {SourceIndicator("g"): ["z"]})
     assert not m_separated(d, "x", "y", [])
     assert not m_separated(d, "x", "y", ["z"])  # x <-> y
-    chain = Diagram.build("xzy", [("x", "z"), ("z", "y")])
+    chain = ProjectedDiagram.build("xzy", [("x", "z"), ("z", "y")])
     assert m_separated(chain, "x", "y", ["z"])
-    collider = Diagram.build("xzy", [("x", "z"), ("y", "z")])
+    collider = ProjectedDiagram.build("xzy", [("x", "z"), ("y", "z")])
     assert m_separated(collider, "x", "y", [])
     assert not m_separated(collider, "x", "y", ["z"])
-    s = SelectionNode("g")
+    s = SourceIndicator("g")
     assert not m_separated(d, [s], "y", [])
     assert m_separated(d, [s], "y", ["z"], cut_incoming=["z"])
     # removing edges out of x (rule 2 graph) blocks x -> z -> y but not x <-> y
@@ -65,7 +71,7 @@ def test_m_separation():
 
 
 def test_projection_onto_subset_keeps_selection():
-    d = Diagram.build("xmy", [("x", "m"), ("m", "y")], [], {SelectionNode("g"): ["m"]})
+    d = ProjectedDiagram.build("xmy", [("x", "m"), ("m", "y")], [], {SourceIndicator("g"): ["m"]})
     p = d.project(frozenset("xy"))
     assert p.parents["y"] == {"x"}
-    assert p.selection[SelectionNode("g")] == {"y"}
+    assert p.selection[SourceIndicator("g")] == {"y"}

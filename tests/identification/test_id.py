@@ -9,7 +9,7 @@ from random_problems import random_admg, random_query
 
 from transport.identification.evaluate import evaluate
 from transport.identification.expr import ONE, prob, product, to_text
-from transport.identification.graph import Diagram
+from transport.identification.graph import ProjectedDiagram
 from transport.identification.id_alg import (
     Hedge,
     NotIdentifiable,
@@ -53,27 +53,27 @@ def test_line1():
 
 
 def test_line2_and_line3():
-    d = Diagram.build("xzyw", [("x", "z"), ("z", "y"), ("y", "w")])
+    d = ProjectedDiagram.build("xzyw", [("x", "z"), ("z", "y"), ("y", "w")])
     assert line2_ancestors(d, F("y"), d.nodes) == F("xzy")
-    d2 = Diagram.build("wxy", [("w", "y"), ("x", "y"), ("x", "w")], [("w", "x")])
+    d2 = ProjectedDiagram.build("wxy", [("w", "y"), ("x", "y"), ("x", "w")], [("w", "x")])
     # w is an ancestor of y, and stays one after cutting edges into x
     assert line3_extra_interventions(d2, F("y"), F("x"), d2.nodes) == F()
-    d3 = Diagram.build("wxy", [("x", "y"), ("w", "x")], [("w", "y")])
+    d3 = ProjectedDiagram.build("wxy", [("x", "y"), ("w", "x")], [("w", "y")])
     assert line3_extra_interventions(d3, F("y"), F("x"), d3.nodes) == F("w")
-    d4 = Diagram.build("wxy", [("x", "y"), ("w", "x")])
+    d4 = ProjectedDiagram.build("wxy", [("x", "y"), ("w", "x")])
     assert line3_extra_interventions(d4, F("y"), F("x"), d4.nodes) == F("w")
 
 
 def test_line4_and_line5():
-    d = Diagram.build("xy", [("x", "y")], [("x", "y")])
+    d = ProjectedDiagram.build("xy", [("x", "y")], [("x", "y")])
     assert line4_districts(d, F("x"), d.nodes) == (F("y"),)
     assert line5_hedge(d, F("y"), d.nodes) == Hedge(F("xy"), F("y"))
-    d2 = Diagram.build("xzy", [("x", "z"), ("z", "y")], [("x", "y")])
+    d2 = ProjectedDiagram.build("xzy", [("x", "z"), ("z", "y")], [("x", "y")])
     assert line5_hedge(d2, F("z"), d2.nodes) is None
 
 
 def test_line6_and_line7():
-    d = Diagram.build("xzy", [("x", "z"), ("z", "y")], [("x", "y")])
+    d = ProjectedDiagram.build("xzy", [("x", "z"), ("z", "y")], [("x", "y")])
     p = prob("t", "xzy")
     assert line6_factor(d, F("z"), F("z"), p, d.nodes) == prob("t", "z", "x")
     p7 = line7_restrict(d, F("xy"), p, d.nodes)
@@ -83,7 +83,7 @@ def test_line6_and_line7():
 # ----- golden examples ----------------------------------------------------------------------------
 def test_bow_arc_is_not_identifiable():
     """Shpitser & Pearl (2006), the bow arc X <-> Y, X -> Y: the simplest hedge."""
-    d = Diagram.build("xy", [("x", "y")], [("x", "y")])
+    d = ProjectedDiagram.build("xy", [("x", "y")], [("x", "y")])
     with pytest.raises(NotIdentifiable) as err:
         identify_effect(d, "y", "x")
     assert err.value.hedge == Hedge(F("xy"), F("y"))
@@ -92,14 +92,14 @@ def test_bow_arc_is_not_identifiable():
 def test_front_door():
     """Pearl (1995) front-door: X -> Z -> Y, X <-> Y; also Shpitser & Pearl 2006 Fig. 1."""
     nodes, directed, bi = "xzy", [("x", "z"), ("z", "y")], [("x", "y")]
-    e = identify_effect(Diagram.build(nodes, directed, bi), "y", "x")
+    e = identify_effect(ProjectedDiagram.build(nodes, directed, bi), "y", "x")
     assert to_text(e) == "Σ_{z} P_target(z | x) Σ_{x'} P_target(x') P_target(y | x', z)"
     assert_matches_truth(nodes, directed, bi, "x", "y", e)
 
 
 def test_back_door():
     nodes, directed = "zxy", [("z", "x"), ("z", "y"), ("x", "y")]
-    e = identify_effect(Diagram.build(nodes, directed), "y", "x")
+    e = identify_effect(ProjectedDiagram.build(nodes, directed), "y", "x")
     assert to_text(e) == "Σ_{z} P_target(y | x, z) P_target(z)"
     assert_matches_truth(nodes, directed, [], "x", "y", e)
 
@@ -109,7 +109,7 @@ def test_napkin():
     nodes = ["w", "r", "x", "y"]
     directed = [("w", "r"), ("r", "x"), ("x", "y")]
     bi = [("w", "x"), ("w", "y")]
-    e = identify_effect(Diagram.build(nodes, directed, bi), "y", "x")
+    e = identify_effect(ProjectedDiagram.build(nodes, directed, bi), "y", "x")
     assert to_text(e) == ("(Σ_{w} P_target(w) P_target(x, y | r, w)) / "
                           "(Σ_{w} P_target(w) P_target(x | r, w))")
     assert_matches_truth(nodes, directed, bi, "x", "y", e)
@@ -118,23 +118,23 @@ def test_napkin():
 def test_shpitser_pearl_figure_2_hedges():
     """A hedge beyond the bow arc (Shpitser & Pearl 2006, Theorem 4): X -> Z -> Y with
     X <-> Z and Z <-> Y."""
-    d = Diagram.build("xzy", [("x", "z"), ("z", "y")], [("x", "z"), ("z", "y")])
+    d = ProjectedDiagram.build("xzy", [("x", "z"), ("z", "y")], [("x", "z"), ("z", "y")])
     with pytest.raises(NotIdentifiable):
         identify_effect(d, "y", "x")
 
 
 def test_no_treatment_is_a_marginal():
-    d = Diagram.build("xy", [("x", "y")], [("x", "y")])
+    d = ProjectedDiagram.build("xy", [("x", "y")], [("x", "y")])
     assert identify_effect(d, "y", []) == prob("target", "y")
     assert identify_effect(d, "y", [], experiment="x") == prob("target", "y", do="x")
 
 
 def test_idc_rule2_and_quotient():
     """IDC (Shpitser & Pearl 2006b): P(y | do(x), z) for z a back-door covariate is P(y|x,z)."""
-    d = Diagram.build("zxy", [("z", "x"), ("z", "y"), ("x", "y")])
+    d = ProjectedDiagram.build("zxy", [("z", "x"), ("z", "y"), ("x", "y")])
     assert identify_conditional(d, "y", "x", "z") == prob("target", "y", "xz")
     # z a descendant of y: the conditional needs the quotient.
-    d2 = Diagram.build("xyz", [("x", "y"), ("y", "z")])
+    d2 = ProjectedDiagram.build("xyz", [("x", "y"), ("y", "z")])
     e = identify_conditional(d2, "y", "x", "z")
     assert to_text(e) == ("(P_target(y | x) P_target(z | y)) / "
                           "(Σ_{y'} P_target(y' | x) P_target(z | y'))")
@@ -144,14 +144,14 @@ def test_idc_rule2_and_quotient():
     for vals in all_values(("x", "y", "z")):
         want = evaluate(prob("target", "y", "xz"), tables, vals)
         assert evaluate(e, tables, vals) == pytest.approx(want, abs=1e-12)
-    d3 = Diagram.build("xyz", [("x", "y"), ("y", "z")], [("x", "y")])
+    d3 = ProjectedDiagram.build("xyz", [("x", "y"), ("y", "z")], [("x", "y")])
     with pytest.raises(NotIdentifiable):
         identify_conditional(d3, "y", "x", "z")
 
 
 def test_experiment_removes_its_variables():
     """Surrogate experiment (Bareinboim & Pearl 2012 z-identification): do(z) on X <- Z."""
-    d = Diagram.build("zxy", [("z", "x"), ("x", "y")], [("x", "y"), ("z", "y")])
+    d = ProjectedDiagram.build("zxy", [("z", "x"), ("x", "y")], [("x", "y"), ("z", "y")])
     with pytest.raises(NotIdentifiable):
         identify_effect(d, "y", "x")
     assert identify_effect(d, "y", "x", experiment="x") == prob("target", "y", do="x")
@@ -174,7 +174,7 @@ def test_random_estimands_match_truth(seed):
     hits = 0
     for nodes, directed, bi, x, y in _random_cases(15, 5, seed):
         try:
-            e = identify_effect(Diagram.build(nodes, directed, bi), y, x)
+            e = identify_effect(ProjectedDiagram.build(nodes, directed, bi), y, x)
         except NotIdentifiable:
             continue
         hits += 1
@@ -215,7 +215,7 @@ def test_cross_check_with_y0(seed):
         graph = NxMixedGraph.from_str_edges(nodes=nodes, directed=directed, undirected=bi)
         theirs = identify_outcomes(graph, {Variable(v) for v in x}, {Variable(v) for v in y})
         try:
-            ours = identify_effect(Diagram.build(nodes, directed, bi), y, x)
+            ours = identify_effect(ProjectedDiagram.build(nodes, directed, bi), y, x)
         except NotIdentifiable:
             ours = None
         assert (ours is None) == (theirs is None), (nodes, directed, bi, x, y)
@@ -244,7 +244,7 @@ def test_idc_cross_check_with_y0(seed):
         z = rng.choice(others)
         graph = NxMixedGraph.from_str_edges(nodes=nodes, directed=directed, undirected=bi)
         try:
-            ours = identify_conditional(Diagram.build(nodes, directed, bi), y, x, [z])
+            ours = identify_conditional(ProjectedDiagram.build(nodes, directed, bi), y, x, [z])
         except NotIdentifiable:
             ours = None
         try:
@@ -282,7 +282,7 @@ def test_cross_check_with_y0_larger(seed):
         graph = NxMixedGraph.from_str_edges(nodes=nodes, directed=directed, undirected=bi)
         theirs = identify_outcomes(graph, {Variable(v) for v in x}, {Variable(v) for v in y})
         try:
-            ours = identify_effect(Diagram.build(nodes, directed, bi), y, x)
+            ours = identify_effect(ProjectedDiagram.build(nodes, directed, bi), y, x)
         except NotIdentifiable:
             ours = None
         assert (ours is None) == (theirs is None)

@@ -10,7 +10,7 @@ from random_problems import random_problem
 
 from transport.identification import Dataset, TransportProblem, identify
 from transport.identification.api import decide
-from transport.identification.graph import Diagram, SelectionNode
+from transport.identification.graph import ProjectedDiagram, SourceIndicator
 from transport.identification.partial import projection_candidates, search_projections
 from transport.identification.suggest import (
     _Budget,
@@ -18,15 +18,15 @@ from transport.identification.suggest import (
     measure_suggestions,
     share_suggestions,
 )
-from transport.identification.transport_alg import Source, transport_effect
+from transport.identification.transport_alg import transport_effect
 
 F = frozenset
 
 
 def _mediator():
-    s = SelectionNode("gpt")
-    d = Diagram.build("xmy", [("x", "m"), ("m", "y")], [("m", "y")], {s: ["x"]})
-    return d, [Source("gpt", F("x"), F("xy"))]
+    s = SourceIndicator("gpt")
+    d = ProjectedDiagram.build("xmy", [("x", "m"), ("m", "y")], [("m", "y")], {s: ["x"]})
+    return d, [Dataset("gpt", F("x"), F("xy"))]
 
 
 def test_projection_candidates_keep_query_and_respect_budget():

@@ -8,18 +8,18 @@ from binary_scm import check_estimand
 from random_problems import random_admg, random_query
 
 from transport.identification.expr import terms, to_text
-from transport.identification.graph import Diagram, SelectionNode
+from transport.identification.graph import ProjectedDiagram, SourceIndicator
 from transport.identification.id_alg import Hedge
 from transport.identification.problem import Dataset, TransportProblem
 from transport.identification.sid import NotTransportable, sid, sid_line5
 from transport.identification.transport_alg import sid_datasets, transport_effect
 
 F = frozenset
-S = SelectionNode("src")
+S = SourceIndicator("src")
 
 
 def test_line5_reads_source_when_selection_is_irrelevant():
-    d = Diagram.build("xy", [("x", "y")], [("x", "y")], {S: ["x"]})
+    d = ProjectedDiagram.build("xy", [("x", "y")], [("x", "y")], {S: ["x"]})
     log = []
     e = sid_line5(d, "src", F("y"), F("x"), d.nodes, Hedge(F("xy"), F("y")), log)
     assert to_text(e) == "P_src(y | do(x))"
@@ -27,7 +27,7 @@ def test_line5_reads_source_when_selection_is_irrelevant():
 
 
 def test_line5_fails_with_s_hedge():
-    d = Diagram.build("xy", [("x", "y")], [("x", "y")], {S: ["y"]})
+    d = ProjectedDiagram.build("xy", [("x", "y")], [("x", "y")], {S: ["y"]})
     with pytest.raises(NotTransportable) as err:
         sid_line5(d, "src", F("y"), F("x"), d.nodes, Hedge(F("xy"), F("y")), [])
     assert err.value.selection == (S,)
@@ -35,7 +35,8 @@ def test_line5_fails_with_s_hedge():
 
 def test_covariate_example():
     """Pearl & Bareinboim 2011, Fig. 1(a) with X <-> Y: sID's formula."""
-    d = Diagram.build("xzy", [("z", "x"), ("z", "y"), ("x", "y")], [("x", "y")], {S: ["z"]})
+    d = ProjectedDiagram.build("xzy", [("z", "x"), ("z", "y"), ("x", "y")], [("x", "y")],
+                               {S: ["z"]})
     assert to_text(sid(d, "y", "x", "human", "src")) == "Σ_{z} P_human(z) P_src(y | do(x, z))"
 
 
@@ -53,7 +54,7 @@ def test_sid_agrees_with_general_algorithm_and_truth(seed):
     outcomes = set()
     for _ in range(25):
         nodes, directed, bi, x, y, chosen = _selection_diagram(rng, rng.choice([3, 4, 5]))
-        d = Diagram.build(nodes, directed, bi, {S: chosen} if chosen else {})
+        d = ProjectedDiagram.build(nodes, directed, bi, {S: chosen} if chosen else {})
         general = transport_effect(d, y, x, sid_datasets(d, y, x, "human", "src"), "human")
         try:
             estimand = sid(d, y, x, "human", "src")
@@ -78,7 +79,7 @@ def test_sid_verdicts_agree_on_many_diagrams():
     rng = random.Random(99)
     for _ in range(1000):
         nodes, directed, bi, x, y, chosen = _selection_diagram(rng, rng.choice([4, 5, 6, 7]))
-        d = Diagram.build(nodes, directed, bi, {S: chosen} if chosen else {})
+        d = ProjectedDiagram.build(nodes, directed, bi, {S: chosen} if chosen else {})
         general = transport_effect(d, y, x, sid_datasets(d, y, x, "human", "src"), "human")
         try:
             sid(d, y, x, "human", "src")

@@ -5,10 +5,9 @@ from binary_scm import check_estimand
 
 from transport.identification import Dataset, TransportProblem, identify
 from transport.identification.expr import terms, to_text
-from transport.identification.graph import Diagram, SelectionNode
+from transport.identification.graph import ProjectedDiagram, SourceIndicator
 from transport.identification.transport_alg import (
     Obstacle,
-    Source,
     district_factor,
     is_available,
     mz_datasets,
@@ -34,37 +33,37 @@ def problem(nodes, directed, bidirected, selection, datasets, x="x", y="y", late
 
 # ----- the steps --------------------------------------------------------------------------------
 def test_query_districts():
-    d = Diagram.build("xzy", [("z", "x"), ("z", "y"), ("x", "y")], [("x", "y")])
+    d = ProjectedDiagram.build("xzy", [("z", "x"), ("z", "y"), ("x", "y")], [("x", "y")])
     anc, comps = query_districts(d, F("y"), F("x"))
     assert anc == F("zy")
     assert set(comps) == {F("z"), F("y")}
 
 
 def test_selection_obstacle_is_a_d_separation():
-    s = SelectionNode("gpt")
-    d = Diagram.build("xzy", [("z", "x"), ("z", "y"), ("x", "y")], [], {s: ["z"]})
-    src = Source("gpt", F("x"), F("xyz"))
+    s = SourceIndicator("gpt")
+    d = ProjectedDiagram.build("xzy", [("z", "x"), ("z", "y"), ("x", "y")], [], {s: ["z"]})
+    src = Dataset("gpt", F("x"), F("xyz"))
     assert selection_obstacle(d, F("y"), src, "human") is None
     blocked = selection_obstacle(d, F("z"), src, "human")
     assert isinstance(blocked, Obstacle) and blocked.nodes == F("z")
-    assert selection_obstacle(d, F("z"), Source("human", F(), F("xyz")), "human") is None
+    assert selection_obstacle(d, F("z"), Dataset("human", F(), F("xyz")), "human") is None
 
 
 def test_district_factor_obstacles():
-    s = SelectionNode("gpt")
-    d = Diagram.build("xy", [("x", "y")], [("x", "y")], {s: ["y"]})
-    assert district_factor(d, F("y"), Source("gpt", F("y"), F("xy")), "human").kind == "randomized"
-    assert district_factor(d, F("y"), Source("gpt", F("x"), F("xy")), "human").kind == "selection"
-    hedge = district_factor(d, F("y"), Source("human", F(), F("xy")), "human")
+    s = SourceIndicator("gpt")
+    d = ProjectedDiagram.build("xy", [("x", "y")], [("x", "y")], {s: ["y"]})
+    assert district_factor(d, F("y"), Dataset("gpt", F("y"), F("xy")), "human").kind == "randomized"
+    assert district_factor(d, F("y"), Dataset("gpt", F("x"), F("xy")), "human").kind == "selection"
+    hedge = district_factor(d, F("y"), Dataset("human", F(), F("xy")), "human")
     assert hedge.kind == "hedge" and hedge.hedge.forest == F("xy")
 
 
 def test_availability():
-    d = Diagram.build("xzy", [("z", "x"), ("z", "y"), ("x", "y")])
-    e = district_factor(d, F("y"), Source("human", F(), F("xyz")), "human")
-    assert is_available(e, [Source("human", F(), F("xyz"))])
-    assert not is_available(e, [Source("human", F(), F("xy"))])
-    assert not is_available(e, [Source("gpt", F(), F("xyz"))])
+    d = ProjectedDiagram.build("xzy", [("z", "x"), ("z", "y"), ("x", "y")])
+    e = district_factor(d, F("y"), Dataset("human", F(), F("xyz")), "human")
+    assert is_available(e, [Dataset("human", F(), F("xyz"))])
+    assert not is_available(e, [Dataset("human", F(), F("xy"))])
+    assert not is_available(e, [Dataset("gpt", F(), F("xyz"))])
 
 
 # ----- golden examples --------------------------------------------------------------------------
@@ -87,8 +86,8 @@ def test_covariate_shift_transport_formula():
 
 def test_sid_wrapper_gives_the_same_formula():
     """sID (Bareinboim & Pearl 2012): all source experiments plus target observations."""
-    s = SelectionNode("gpt")
-    d = Diagram.build("xzy", COVARIATE["directed"], COVARIATE["bidirected"], {s: ["z"]})
+    s = SourceIndicator("gpt")
+    d = ProjectedDiagram.build("xzy", COVARIATE["directed"], COVARIATE["bidirected"], {s: ["z"]})
     res = transport_effect(d, "y", "x", sid_datasets(d, "y", "x", "human", "gpt"), "human")
     assert to_text(res.estimand) == "Σ_{z} P_gpt(y | do(x), z) P_human(z)"
 
@@ -134,8 +133,9 @@ def test_identifiable_in_target_uses_id():
 
 def test_z_transportability_surrogate_experiment():
     """Bareinboim & Pearl 2013 (AAAI) z-transportability: source can only randomize {x, z}."""
-    s = SelectionNode("gpt")
-    d = Diagram.build("xzy", [("x", "z"), ("z", "y")], [("x", "y"), ("z", "y")], {s: ["x"]})
+    s = SourceIndicator("gpt")
+    d = ProjectedDiagram.build("xzy", [("x", "z"), ("z", "y")], [("x", "y"), ("z", "y")],
+                               {s: ["x"]})
     res = transport_effect(d, "y", "x", z_datasets(d, "human", "gpt", "z"), "human")
     assert res.estimand is None and res.failures  # do(z) alone randomizes part of {z, y}
     res = transport_effect(d, "y", "x", z_datasets(d, "human", "gpt", "xz"), "human")
@@ -152,8 +152,8 @@ def test_mz_transportability_two_sources():
     assert to_text(r.estimand) == "Σ_{z} P_src1(y | do(x, z)) P_src2(z | do(x))"
     check_estimand(p, r.estimand, seed=4)
     # Through the mz wrapper (experiments on subsets of Z_i, plus target observations).
-    s1, s2 = SelectionNode("src1"), SelectionNode("src2")
-    d = Diagram.build(nodes, directed, bi, {s1: ["z"], s2: ["y"]})
+    s1, s2 = SourceIndicator("src1"), SourceIndicator("src2")
+    d = ProjectedDiagram.build(nodes, directed, bi, {s1: ["z"], s2: ["y"]})
     res = transport_effect(d, "y", "x", mz_datasets(d, "human", {"src1": "xz", "src2": "x"}),
                            "human")
     assert res.estimand is not None
@@ -207,8 +207,8 @@ def test_causaleffect_transport_documented_example():
     nodes = ["x", "z", "w", "v", "y"]
     directed = [("x", "z"), ("z", "w"), ("w", "v"), ("v", "y")]
     bi = [("x", "z"), ("v", "y"), ("x", "y")]
-    s = SelectionNode("src")
-    d = Diagram.build(nodes, directed, bi, {s: ["v"]})
+    s = SourceIndicator("src")
+    d = ProjectedDiagram.build(nodes, directed, bi, {s: ["v"]})
     res = transport_effect(d, "y", "x", sid_datasets(d, "y", "x", "human", "src"), "human")
     assert res.estimand is not None
     used = {(t.population, t.do) for t in terms(res.estimand)}
@@ -242,8 +242,8 @@ def test_causaleffect_meta_transport_documented_example():
         fewer = problem(nodes, directed, bi, selection, datasets[:drop] + datasets[drop + 1:])
         assert identify(fewer, suggestions=False).status == "not_transportable"
     # The mz wrapper with every experiment available finds it too.
-    sel = {SelectionNode(k): v for k, v in selection.items()}
-    d = Diagram.build(nodes, directed, bi, sel)
+    sel = {SourceIndicator(k): v for k, v in selection.items()}
+    d = ProjectedDiagram.build(nodes, directed, bi, sel)
     res = transport_effect(d, "y", "x", mz_datasets(d, "human", {"src1": nodes, "src2": nodes}),
                            "human")
     assert res.estimand is not None

@@ -39,7 +39,9 @@ def test_deterministic_and_independent_of_data(tmp_path):
     assert with_data == prereg_text(load(FRAMING))
     assert prereg_text(load(planning_copy(tmp_path))) == with_data
     assert "20" + "26-" not in with_data  # no dates
-    assert "transportable" in with_data and "$$" in with_data
+    assert ("Under these assumptions the effect is **transportable**: it equals the "
+            "transport formula\n\n$$\n") in with_data  # "not transportable" must not pass
+    assert "**not transportable**" not in with_data
     assert "Dirichlet(1 + counts)" in with_data and "seed: 2026" in with_data
     assert "No decision rule declared" in with_data
 

@@ -18,12 +18,8 @@ from typing import Any, Literal
 
 from transport.data.load import LoadedData
 from transport.diagnose.independence import TestResult, independence_test
-from transport.graph.implications import (
-    Independence,
-    MixedGraph,
-    edge_to_add,
-    implied_independencies,
-)
+from transport.graph.diagram import causal_graph
+from transport.graph.implications import Independence, edge_to_add, implied_independencies
 from transport.study import DataSpec, Study
 
 Verdict = Literal["consistent", "violated", "not_testable"]
@@ -96,16 +92,9 @@ class ImplicationReport:
         return [t.to_json() for t in self.tests]
 
 
-def study_graph(study: Study) -> MixedGraph:
-    """The study's causal graph as a mixed graph over its declared variables."""
-    observed = tuple(v.name for v in study.variables if v.observed)
-    latent = tuple(v.name for v in study.variables if not v.observed)
-    return MixedGraph(observed, latent, tuple(study.directed), tuple(study.bidirected))
-
-
 def dataset_implications(study: Study, spec: DataSpec) -> tuple[Independence, ...]:
     """The independencies one data statement's rows should show."""
-    graph = study_graph(study).restricted(spec.measures, spec.randomized)
+    graph = causal_graph(study).restricted(spec.measures, spec.randomized)
     return implied_independencies(graph)
 
 
@@ -133,7 +122,7 @@ def _fix(study: Study, spec: DataSpec, independence: Independence) -> str:
         other = b if randomized[0] == a else a
         return (f"{randomized[0]} is declared randomized in {spec.path} but depends on "
                 f"{other}: check the randomization, or declare the data observational")
-    return edge_to_add(study_graph(study), a, b)
+    return edge_to_add(causal_graph(study), a, b)
 
 
 def implication_tests(
@@ -164,7 +153,7 @@ def implication_tests(
         tests.append(ImplicationTest(independence, loaded.population, loaded.spec.path,
                                      result, p_holm, verdict, fix))
     covered = {(t.independence.first, t.independence.second) for t in tests}
-    for independence in implied_independencies(study_graph(study)):
+    for independence in implied_independencies(causal_graph(study)):
         if (independence.first, independence.second) not in covered:
             tests.append(ImplicationTest(independence, None, None, None, None, "not_testable"))
     return ImplicationReport(tuple(tests), alpha)

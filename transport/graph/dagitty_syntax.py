@@ -44,7 +44,8 @@ SYMMETRIC = {"bidirected", "undirected", "unspecified"}
 GRAPH_TYPES = ("graph", "digraph", "dag", "mag", "pdag", "pag")
 RESERVED = ("graph", "node")
 
-_HEADER = re.compile(r"^(digraph|graph|dag|pdag|mag|pag)(\s+\w+)?\s*\{([\s\S]*)\}$",
+_GRAPH_TYPE = "(" + "|".join(GRAPH_TYPES) + ")"  # no type is a prefix of another
+_HEADER = re.compile("^" + _GRAPH_TYPE + r"(\s+\w+)?\s*\{([\s\S]*)\}$",
                      re.IGNORECASE | re.MULTILINE | re.ASCII)
 _BAREWORD = re.compile(r"-?[0-9a-zA-Z_.]+")
 _WHITESPACE = re.compile(r"[\n\r\t ;]*")
@@ -79,7 +80,6 @@ class DagittyModel:
     attributes: dict[str, dict[str, str | None]] = field(default_factory=dict)
     edges: list[Edge] = field(default_factory=list)
     bounding_box: tuple[float, ...] | None = None
-    headless: bool = False
 
     def add(self, name: str) -> None:
         if name not in self.roles:
@@ -372,14 +372,13 @@ def parse_dagitty(text: str) -> DagittyModel:
             raise DagittyError(LEGACY)
         code = "dag{ " + code + "}"
         shift -= len("dag{ ")
-        model.headless = True
     reader = _Reader(code, text, shift)
     reader.skip()
     start = reader.pos
     if re.match(r"strict", code[reader.pos:], re.IGNORECASE):
         reader.pos += 6
         reader.skip()
-    kind = re.match(r"(graph|digraph|dag|mag|pdag|pag)", code[reader.pos:], re.IGNORECASE)
+    kind = re.match(_GRAPH_TYPE, code[reader.pos:], re.IGNORECASE)
     if not kind:
         raise reader.fail("a dagitty model starts with dag, pdag, mag, pag, graph or digraph",
                           start)

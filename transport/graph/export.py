@@ -11,35 +11,11 @@ import io
 import re
 
 from transport.graph.diagram import LatentCause, SelectionDiagram
+from transport.graph.legend import DASHES, DOT_STYLES, FILLS
 from transport.study import Study
 from transport.text_safety import visible
 
 FORMATS = ("dot", "dagitty", "json", "graphml", "mermaid")
-
-
-#: The report's palette and line styles (transport/report/diagram_model.py), so that every
-#: export reads with the report's legend: a variable's fill says whether its mechanism is
-#: shared with the target by every shown source, by none ("differs"), or by some ("mixed");
-#: a selection edge is solid for differs, dashed for partial, dotted for undeclared.
-FILLS = {"shared": ("#d3eedf", "#2f7d5b"), "differs": ("#fbdcc4", "#b4561c"),
-         "mixed": ("#fbdcc4", "#6b6b6b")}
-DOT_STYLES = {"differs": "solid", "partial": "dashed", "undeclared": "dotted"}
-MERMAID_DASHES = {"differs": "", "partial": "7 4", "undeclared": "2 3"}
-
-
-def sharing_summary(diagram: SelectionDiagram) -> dict[str, str]:
-    """Per variable: shared, differs or mixed across the diagram's sources."""
-    sources = set(diagram.sources)
-    pointing: dict[str, set[str]] = {}
-    for node in diagram.selection:
-        if isinstance(node.points_at, str):
-            pointing.setdefault(node.points_at, set()).add(node.source)
-    summary = {}
-    for name in diagram.graph.nodes:
-        count = len(pointing.get(name, set()) & sources)
-        summary[name] = "shared" if count == 0 else "differs" if count == len(sources) \
-            else "mixed"
-    return summary
 
 
 def _roles(study: Study) -> dict[str, str]:
@@ -84,7 +60,7 @@ def to_dot(diagram: SelectionDiagram, study: Study) -> str:
     with a red selection node (a small square) whose edge is solid (differs), dashed
     (partial) or dotted (undeclared). The title is the graph's label, not its name, so that
     parsers that expect `digraph {` (pydot, DoWhy) read it."""
-    sharing = sharing_summary(diagram)
+    sharing = diagram.variable_sharing()
     roles = _roles(study)
     ids = _identifier_map(diagram, set(diagram.graph.nodes))
     lines = [
@@ -228,7 +204,7 @@ def to_data(diagram: SelectionDiagram, study: Study) -> dict:
     roles = _roles(study)
     ids = _identifier_map(diagram, set(diagram.graph.nodes))
     kinds = {v.name: v.kind for v in study.variables}
-    sharing = sharing_summary(diagram)
+    sharing = diagram.variable_sharing()
     nodes = [
         {"id": name, "kind": "latent" if name in diagram.graph.latent else "variable",
          "type": kinds[name], "role": roles.get(name) if roles.get(name) != "latent" else None,
@@ -306,7 +282,7 @@ def _quote_mermaid(text: str) -> str:
 def to_mermaid(diagram: SelectionDiagram, study: Study) -> str:
     """Mermaid flowchart: variables filled as in the report's legend, selection nodes as red
     hexagons whose edges are solid, dashed or dotted by status."""
-    sharing = sharing_summary(diagram)
+    sharing = diagram.variable_sharing()
     roles = _roles(study)
     ids: dict[object, str] = {}
     for index, name in enumerate(diagram.graph.nodes):
@@ -335,9 +311,9 @@ def to_mermaid(diagram: SelectionDiagram, study: Study) -> str:
         links.append(f"  {ids[node]} --> {ids[node.points_at]}")
     lines += links
     lines.append("  classDef shared fill:#ffffff,stroke:#333333")
-    for key, (fill, stroke) in FILLS.items():
-        if key != "shared":
-            lines.append(f"  classDef {key} fill:{fill},stroke:{stroke}")
+    for key in ("differs", "mixed"):
+        fill, stroke = FILLS[key]
+        lines.append(f"  classDef {key} fill:{fill},stroke:{stroke}")
     lines.append("  classDef latent fill:#ffffff,stroke:#777777,stroke-dasharray:4 3")
     lines.append("  classDef selection fill:#c0392b,color:#ffffff,stroke:#c0392b")
     for name in diagram.graph.nodes:
@@ -348,7 +324,7 @@ def to_mermaid(diagram: SelectionDiagram, study: Study) -> str:
         lines.append(f"  class {ids[cause]} latent")
     for node in diagram.selection:
         lines.append(f"  class {ids[node]} selection")
-    for status, dash in MERMAID_DASHES.items():
+    for status, dash in DASHES.items():
         numbers = ",".join(str(first_selection + i) for i, node in enumerate(diagram.selection)
                            if node.status == status)
         if numbers:

@@ -23,6 +23,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from transport.graph.algorithms import descendants
+from transport.graph.diagram import CausalGraph, LatentCause
+
 
 @dataclass(frozen=True, order=True)
 class Independence:
@@ -43,50 +46,10 @@ class Independence:
         return (self.first, self.second, *self.given)
 
 
-@dataclass(frozen=True, order=True)
-class _Confounder:
-    """The explicit latent common cause behind `first <-> second`."""
-
-    first: str
-    second: str
-
-
-@dataclass(frozen=True)
-class MixedGraph:
-    """Observed and latent variables, directed edges and `<->` arcs (a value; operations
-    return new graphs)."""
-
-    observed: tuple[str, ...]
-    latent: tuple[str, ...]
-    directed: tuple[tuple[str, str], ...]
-    bidirected: tuple[tuple[str, str], ...]
-
-    def restricted(self, measured: Iterable[str], randomized: Iterable[str] = ()) -> MixedGraph:
-        """The graph a dataset sees: variables it does not measure become latent, and a
-        randomized variable loses every edge into it (its value was set by the design, so
-        neither its parents nor an unmeasured common cause reach it)."""
-        keep = set(measured)
-        cut = set(randomized)
-        observed = tuple(v for v in self.observed if v in keep)
-        latent = self.latent + tuple(v for v in self.observed if v not in keep)
-        directed = tuple((a, b) for a, b in self.directed if b not in cut)
-        bidirected = tuple((a, b) for a, b in self.bidirected if a not in cut and b not in cut)
-        return MixedGraph(observed, latent, directed, bidirected)
-
-    def adjacent(self, a: str, b: str) -> bool:
-        """Joined by a directed edge or a `<->` arc."""
-        pair = {(a, b), (b, a)}
-        return any(e in pair for e in self.directed) or any(e in pair for e in self.bidirected)
-
-    def is_ancestor(self, a: str, b: str) -> bool:
-        """Whether a directed path leads from a to b (a node is its own ancestor)."""
-        return a in _Dag(self).ancestors({b})
-
-
 class _Dag:
     """The graph with each `<->` arc replaced by an explicit latent parent of its ends."""
 
-    def __init__(self, graph: MixedGraph) -> None:
+    def __init__(self, graph: CausalGraph) -> None:
         self.observed = frozenset(graph.observed)
         self.parents: dict[object, set[object]] = {v: set() for v in graph.observed}
         for v in graph.latent:
@@ -95,7 +58,7 @@ class _Dag:
             self.parents.setdefault(tail, set())
             self.parents.setdefault(head, set()).add(tail)
         for a, b in graph.bidirected:
-            cause = _Confounder(*sorted((a, b)))
+            cause = LatentCause(*sorted((a, b)))
             self.parents.setdefault(cause, set())
             self.parents.setdefault(a, set()).add(cause)
             self.parents.setdefault(b, set()).add(cause)
@@ -142,7 +105,7 @@ def _reached(links: dict[object, set[object]], start: object, blocked: set[objec
     return met
 
 
-def m_separated(graph: MixedGraph, first: str, second: str, given: Iterable[str] = ()) -> bool:
+def m_separated(graph: CausalGraph, first: str, second: str, given: Iterable[str] = ()) -> bool:
     """Whether `given` m-separates `first` from `second` in the mixed graph."""
     dag = _Dag(graph)
     z = set(given) - {first, second}
@@ -164,7 +127,7 @@ def _reachable(
     return seen
 
 
-def minimal_separator(graph: MixedGraph, first: str, second: str) -> tuple[str, ...] | None:
+def minimal_separator(graph: CausalGraph, first: str, second: str) -> tuple[str, ...] | None:
     """A minimal set of observed variables that m-separates the pair, preferring a subset of
     their observed parents; None when no set of observed variables separates them."""
     if first == second or graph.adjacent(first, second):
@@ -184,7 +147,7 @@ def minimal_separator(graph: MixedGraph, first: str, second: str) -> tuple[str, 
     return None
 
 
-def implied_independencies(graph: MixedGraph) -> tuple[Independence, ...]:
+def implied_independencies(graph: CausalGraph) -> tuple[Independence, ...]:
     """One independence per separable pair of observed variables (sorted by pair)."""
     names = sorted(graph.observed)
     found = []
@@ -196,10 +159,10 @@ def implied_independencies(graph: MixedGraph) -> tuple[Independence, ...]:
     return tuple(found)
 
 
-def edge_to_add(graph: MixedGraph, first: str, second: str) -> str:
+def edge_to_add(graph: CausalGraph, first: str, second: str) -> str:
     """The line that would join two variables: `a -> b` in the direction that keeps the graph
     acyclic (the earlier name first when either direction would), or `a <-> b`."""
     tail, head = first, second
-    if graph.is_ancestor(second, first):
+    if first in descendants(graph.directed, second):
         tail, head = second, first
     return f"add `{tail} -> {head}` or `{first} <-> {second}`"

@@ -15,12 +15,19 @@ from typing import Any
 from transport.errors import ProblemError
 
 from .expr import Expr, prob, terms, to_json, to_latex, to_text
-from .graph import Diagram, SelectionNode, land_selection, latent_origins, names, project_admg
+from .graph import (
+    ProjectedDiagram,
+    SourceIndicator,
+    land_selection,
+    latent_origins,
+    names,
+    project_admg,
+)
 from .id_alg import NotIdentifiable, identify_effect
 from .partial import search_projections
-from .problem import TransportProblem
+from .problem import Dataset, TransportProblem
 from .suggest import Suggestion, suggest
-from .transport_alg import Source, is_available, transport_effect
+from .transport_alg import is_available, transport_effect
 from .witness import witness_text
 
 TRANSPORTABLE = "transportable"
@@ -94,9 +101,9 @@ class _Verdict:
     trace: tuple[str, ...]
 
 
-def build_diagram(problem: TransportProblem) -> Diagram:
+def build_diagram(problem: TransportProblem) -> ProjectedDiagram:
     """The selection diagram over observed variables (latent projection of the problem)."""
-    selection = {SelectionNode(src): set(problem.selection.get(src, frozenset()))
+    selection = {SourceIndicator(src): set(problem.selection.get(src, frozenset()))
                  for src in problem.sources}
     base, landing = project_admg(tuple(problem.nodes), tuple(problem.directed),
                                  tuple(problem.bidirected), frozenset(problem.latent))
@@ -104,7 +111,7 @@ def build_diagram(problem: TransportProblem) -> Diagram:
                                latent_origins(selection, landing))
 
 
-def build_sources(problem: TransportProblem, diagram: Diagram) -> list[Source]:
+def build_sources(problem: TransportProblem, diagram: ProjectedDiagram) -> list[Dataset]:
     """Datasets as sources over observed variables: target first, then sources in order."""
     known = {problem.target, *problem.sources}
     rank = {problem.target: 0, **{s: i + 1 for i, s in enumerate(problem.sources)}}
@@ -115,8 +122,8 @@ def build_sources(problem: TransportProblem, diagram: Diagram) -> list[Source]:
         if not ds.experiment <= diagram.nodes:
             unknown = ", ".join(sorted(ds.experiment - diagram.nodes))
             raise ProblemError(f"experiment on unobserved or unknown variables: {unknown}")
-        out.append(Source(ds.population, frozenset(ds.experiment),
-                          frozenset(ds.measured) & diagram.nodes))
+        out.append(Dataset(ds.population, frozenset(ds.experiment),
+                           frozenset(ds.measured) & diagram.nodes))
     out.sort(key=lambda s: (rank[s.population], len(s.experiment)))
     return out
 

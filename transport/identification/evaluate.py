@@ -45,7 +45,7 @@ class _Marginals:
         sums = self.cache.get(table_key)
         if sums is None:
             if key not in self.tables:
-                raise KeyError(f"no table for population {key[0]!r} with do({sorted(key[1])})")
+                raise ProblemError(f"no table for population {key[0]!r} with do({sorted(key[1])})")
             df = self.tables[key]
             if not cols:
                 sums = {(): float(df["p"].sum())}
@@ -74,7 +74,7 @@ def evaluate(expr: Expr, tables: Mapping[TableKey, pd.DataFrame],
         return _eval(expr, m, env)
     for v in missing:
         if v not in m.domains:
-            raise KeyError(f"no value assigned to variable {v!r}")
+            raise ProblemError(f"no value assigned to variable {v!r}")
     result = float("nan")
     for values in itertools.product(*(m.domains[v] for v in missing)):
         env.update(zip(missing, values, strict=True))
@@ -106,7 +106,7 @@ def _eval(e: Expr, m: _Marginals, env: dict[str, Hashable]) -> float:
         domains = []
         for v in e.over:
             if v not in m.domains:
-                raise KeyError(f"no table gives the values of summed variable {v!r}")
+                raise ProblemError(f"no table gives the values of summed variable {v!r}")
             domains.append(m.domains[v])
         total = 0.0
         inner = dict(env)
@@ -125,7 +125,7 @@ def _prob(e: Prob, m: _Marginals, env: dict[str, Hashable]) -> float:
         cond_vals = do_vals + tuple(env[v] for v in e.given)
         joint_vals = cond_vals + tuple(env[v] for v in e.vars)
     except KeyError as err:
-        raise KeyError(f"no value assigned to variable {err.args[0]!r}") from None
+        raise ProblemError(f"no value assigned to variable {err.args[0]!r}") from None
     num = m.mass(key, cond_cols + e.vars, joint_vals)
     if num == 0.0:
         return 0.0

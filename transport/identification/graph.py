@@ -1,10 +1,16 @@
-"""Internal selection diagrams: an ADMG over observed variables plus typed selection nodes.
+"""The identification algorithms' own form of a selection diagram: `ProjectedDiagram`.
 
-Every identification algorithm here works on a `Diagram`: directed edges and bidirected
-(unobserved-confounding) edges among observed variables, and one `SelectionNode` per source
-population pointing at the variables whose mechanism may differ from the target's. Node
-sets are frozensets and the expensive queries (ancestors, districts, topological order) are
-memoized per diagram, because the recursive algorithms ask the same questions many times.
+There is one selection diagram in the toolkit, `transport.graph.diagram.SelectionDiagram`
+(the causal graph with latent variables and `<->` causes, and one typed `SelectionNode` per
+source and mechanism that may differ). `ProjectedDiagram` is not a second copy of it but
+the index the recursive algorithms search: its latent projection onto the observed
+variables (an ADMG: directed and bidirected edges only), with all selection nodes of one
+source merged into that source's `SourceIndicator`, and memo tables for the queries the
+algorithms repeat (ancestors, districts, topological order, m-separation).
+
+It is built by one function, `api.build_diagram`, from a `TransportProblem` (which
+`from_study.problem_from_study` builds from a study's SelectionDiagram, or a caller writes by
+hand); tests of the algorithms also build small ones with `ProjectedDiagram.build`.
 """
 
 from __future__ import annotations
@@ -20,8 +26,14 @@ Node = str
 
 
 @dataclass(frozen=True, order=True)
-class SelectionNode:
-    """The selection node S of one source population (a typed node, never a name prefix)."""
+class SourceIndicator:
+    """S[source]: the selection indicator of one source population in a ProjectedDiagram.
+
+    It stands for all of that source's `SelectionNode`s of the SelectionDiagram at once (one
+    parentless node pointing at every variable any of them points at): a set of parentless
+    nodes is m-separated from Y given Z exactly when their merge is, so the algorithms' tests
+    of (S ⊥ Y | Z) need only one node per source. A typed value, never a name prefix.
+    """
 
     source: str
 
@@ -30,24 +42,27 @@ class SelectionNode:
 
 
 @dataclass(eq=False)
-class Diagram:
-    """A selection diagram: an acyclic directed mixed graph over `nodes` with selection nodes.
+class ProjectedDiagram:
+    """The algorithms' index of a selection diagram: an acyclic directed mixed graph over the
+    observed `nodes` with one SourceIndicator per source (see the module docstring).
 
     `parents[v]` are the observed parents of v, `siblings[v]` the nodes sharing a bidirected
-    edge with v, and `selection[S]` the observed nodes a selection node S points at.
+    edge with v, and `selection[S]` the observed nodes the indicator S points at (where its
+    latent targets landed after projection; `origins` records which). Mutable only in its
+    private memo tables.
     """
 
     nodes: frozenset[Node]
     parents: dict[Node, frozenset[Node]]
     siblings: dict[Node, frozenset[Node]]
-    selection: dict[SelectionNode, frozenset[Node]] = field(default_factory=dict)
+    selection: dict[SourceIndicator, frozenset[Node]] = field(default_factory=dict)
     _children: dict[Node, frozenset[Node]] = field(default_factory=dict, repr=False)
     _order: tuple[Node, ...] = field(default=(), repr=False)
     _rank: dict[Node, int] = field(default_factory=dict, repr=False)
     _cache: dict[tuple, object] = field(default_factory=dict, repr=False)
-    # For a selection node whose targets were latent: observed node -> the latent targets
+    # For an indicator whose targets were latent: observed node -> the latent targets
     # that landed on it (see land_selection), so a witness blames the right mechanism.
-    origins: dict[SelectionNode, dict[Node, frozenset[Node]]] = field(default_factory=dict,
+    origins: dict[SourceIndicator, dict[Node, frozenset[Node]]] = field(default_factory=dict,
                                                                       repr=False)
 
     def __post_init__(self) -> None:
@@ -68,8 +83,8 @@ class Diagram:
         nodes: Iterable[Node],
         directed: Iterable[tuple[Node, Node]] = (),
         bidirected: Iterable[tuple[Node, Node]] = (),
-        selection: dict[SelectionNode, Iterable[Node]] | None = None,
-    ) -> Diagram:
+        selection: dict[SourceIndicator, Iterable[Node]] | None = None,
+    ) -> ProjectedDiagram:
         """Build a diagram from edge lists (all nodes observed); raises ValueError if cyclic."""
         vs = frozenset(nodes)
         parents: dict[Node, set[Node]] = {v: set() for v in vs}
@@ -191,25 +206,25 @@ class Diagram:
         return result
 
     # ----- derived diagrams ---------------------------------------------------------------
-    def with_selection(self, selection: dict[SelectionNode, frozenset[Node]],
-                       origins: dict[SelectionNode, dict[Node, frozenset[Node]]] | None = None
-                       ) -> Diagram:
-        """The same ADMG with a different set of selection nodes (sharing the memo tables);
+    def with_selection(self, selection: dict[SourceIndicator, frozenset[Node]],
+                       origins: dict[SourceIndicator, dict[Node, frozenset[Node]]] | None = None
+                       ) -> ProjectedDiagram:
+        """The same ADMG with a different set of indicators (sharing the memo tables);
         `origins` as in `latent_origins`, else those of this diagram."""
         if len(self._cache) > 200_000:
             self._cache.clear()
-        return Diagram(self.nodes, self.parents, self.siblings, dict(selection),
+        return ProjectedDiagram(self.nodes, self.parents, self.siblings, dict(selection),
                        self._children, self._order, self._rank, self._cache,
                        self.origins if origins is None else origins)
 
-    def induced(self, keep: frozenset[Node]) -> Diagram:
-        """The induced subdiagram G[keep] (selection nodes keep their targets inside keep)."""
+    def induced(self, keep: frozenset[Node]) -> ProjectedDiagram:
+        """The induced subdiagram G[keep] (indicators keep their targets inside keep)."""
         parents = {v: self.parents[v] & keep for v in keep}
         siblings = {v: self.siblings[v] & keep for v in keep}
         selection = {s: t & keep for s, t in self.selection.items() if t & keep}
-        return Diagram(frozenset(keep), parents, siblings, selection, origins=self.origins)
+        return ProjectedDiagram(frozenset(keep), parents, siblings, selection, origins=self.origins)
 
-    def project(self, keep: frozenset[Node]) -> Diagram:
+    def project(self, keep: frozenset[Node]) -> ProjectedDiagram:
         """Latent projection onto `keep`: the other observed nodes become unobserved."""
         return project(self, keep)
 
@@ -241,7 +256,7 @@ def _topological_order(nodes: frozenset[Node], parents: dict[Node, frozenset[Nod
     return tuple(order)
 
 
-def project(diagram: Diagram, keep: frozenset[Node]) -> Diagram:
+def project(diagram: ProjectedDiagram, keep: frozenset[Node]) -> ProjectedDiagram:
     """Verma–Pearl latent projection of an observed diagram onto `keep`."""
     hidden = diagram.nodes - keep
     directed = [(p, v) for v in diagram.nodes for p in diagram.parents[v]]
@@ -255,13 +270,13 @@ def latent_projection(
     directed: Iterable[tuple[Node, Node]],
     bidirected: Iterable[tuple[Node, Node]],
     latent: Iterable[Node],
-    selection: dict[SelectionNode, set[Node] | frozenset[Node]],
-) -> Diagram:
+    selection: dict[SourceIndicator, set[Node] | frozenset[Node]],
+) -> ProjectedDiagram:
     """Project a graph with latent nodes onto its observed nodes (Verma & Pearl 1990).
 
     a -> b is kept when some directed path a -> ... -> b has only latent intermediate nodes;
     a <-> b when a latent node (or an input bidirected edge, read as a latent with two
-    children) reaches both a and b through latent-only directed paths. A selection node
+    children) reaches both a and b through latent-only directed paths. An indicator
     pointing at a latent node ends up pointing at every observed node that latent reaches.
     """
     base, landing = project_admg(tuple(nodes), tuple(directed), tuple(bidirected),
@@ -269,8 +284,8 @@ def latent_projection(
     return base.with_selection(land_selection(selection, landing))
 
 
-def land_selection(selection: dict[SelectionNode, set[Node] | frozenset[Node]],
-                   landing: dict[Node, frozenset[Node]]) -> dict[SelectionNode, frozenset[Node]]:
+def land_selection(selection: dict[SourceIndicator, set[Node] | frozenset[Node]],
+                   landing: dict[Node, frozenset[Node]]) -> dict[SourceIndicator, frozenset[Node]]:
     """Selection targets moved onto observed nodes (a latent target lands on what it reaches)."""
     out = {}
     for s, targets in selection.items():
@@ -284,12 +299,12 @@ def land_selection(selection: dict[SelectionNode, set[Node] | frozenset[Node]],
     return out
 
 
-def latent_origins(selection: dict[SelectionNode, set[Node] | frozenset[Node]],
+def latent_origins(selection: dict[SourceIndicator, set[Node] | frozenset[Node]],
                    landing: dict[Node, frozenset[Node]]
-                   ) -> dict[SelectionNode, dict[Node, frozenset[Node]]]:
-    """For each selection node, each observed node a latent target landed on, with those
+                   ) -> dict[SourceIndicator, dict[Node, frozenset[Node]]]:
+    """For each indicator, each observed node a latent target landed on, with those
     latent targets, and the node itself when it is a target too."""
-    out: dict[SelectionNode, dict[Node, frozenset[Node]]] = {}
+    out: dict[SourceIndicator, dict[Node, frozenset[Node]]] = {}
     for s, targets in selection.items():
         found: dict[Node, set[Node]] = {}
         for t in targets:
@@ -307,8 +322,8 @@ def latent_origins(selection: dict[SelectionNode, set[Node] | frozenset[Node]],
 @lru_cache(maxsize=32)
 def project_admg(nodes: tuple[Node, ...], directed: tuple[tuple[Node, Node], ...],
                  bidirected: tuple[tuple[Node, Node], ...], latent: frozenset[Node]
-                 ) -> tuple[Diagram, dict[Node, frozenset[Node]]]:
-    """The projected ADMG (no selection nodes) and, for every node, the observed nodes that
+                 ) -> tuple[ProjectedDiagram, dict[Node, frozenset[Node]]]:
+    """The projected ADMG (no indicators) and, for every node, the observed nodes that
     stand in for it (itself if observed, the observed nodes a latent reaches otherwise)."""
     all_nodes = list(dict.fromkeys(nodes))
     hidden = latent
@@ -347,7 +362,7 @@ def project_admg(nodes: tuple[Node, ...], directed: tuple[tuple[Node, Node], ...
             raise ProblemError(f"edge {a} <-> {b} mentions an unknown variable")
         group = sorted(landing[a] | landing[b])
         out_bidirected.extend(combinations(group, 2))
-    return Diagram.build(observed, out_directed, out_bidirected), landing
+    return ProjectedDiagram.build(observed, out_directed, out_bidirected), landing
 
 
 def _parents_from_children(children: dict[Node, set[Node]]) -> dict[Node, frozenset[Node]]:
@@ -359,54 +374,55 @@ def _parents_from_children(children: dict[Node, set[Node]]) -> dict[Node, frozen
 
 
 def m_separated(
-    diagram: Diagram,
-    xs: Iterable[Node | SelectionNode],
+    diagram: ProjectedDiagram,
+    xs: Iterable[Node | SourceIndicator],
     ys: Iterable[Node],
     given: Iterable[Node],
     cut_incoming: Iterable[Node] = (),
     cut_outgoing: Iterable[Node] = (),
 ) -> bool:
-    """Are xs and ys m-separated given `given` in the diagram with its selection nodes?
+    """Are xs and ys m-separated given `given` in the diagram with its source indicators?
 
     `cut_incoming` removes the edges into those nodes (do-intervention, G_{X-bar});
-    `cut_outgoing` removes the edges out of them (G_{Z-underbar}). Selection nodes may
+    `cut_outgoing` removes the edges out of them (G_{Z-underbar}). Indicators may
     appear in xs (the others are fixed indicators and play no part). Uses the reachability
     ("Bayes ball") procedure on mixed graphs.
     """
     xs, ys, z = frozenset(xs), frozenset(ys), frozenset(given)
     cin, cout = frozenset(cut_incoming), frozenset(cut_outgoing)
-    selected = frozenset((s, diagram.selection.get(s)) for s in xs if isinstance(s, SelectionNode))
+    selected = frozenset((s, diagram.selection.get(s)) for s in xs
+                         if isinstance(s, SourceIndicator))
     key = ("msep", xs, ys, z, cin, cout, selected)
     hit = diagram._cache.get(key)
     if hit is not None:
         return hit  # type: ignore[return-value]
-    sel_parents: dict[Node, set[SelectionNode]] = {}
+    sel_parents: dict[Node, set[SourceIndicator]] = {}
     for s, targets in diagram.selection.items():
         if s not in xs:
-            continue  # other selection nodes are fixed indicators, never on a path
+            continue  # the other indicators are fixed, never on a path
         for t in targets:
             sel_parents.setdefault(t, set()).add(s)
 
-    def parents(v: Node | SelectionNode) -> Iterable[Node | SelectionNode]:
-        if isinstance(v, SelectionNode) or v in cin:
+    def parents(v: Node | SourceIndicator) -> Iterable[Node | SourceIndicator]:
+        if isinstance(v, SourceIndicator) or v in cin:
             return ()
         return [p for p in diagram.parents[v] if p not in cout] + list(sel_parents.get(v, ()))
 
-    def children(v: Node | SelectionNode) -> Iterable[Node]:
+    def children(v: Node | SourceIndicator) -> Iterable[Node]:
         if v in cout:
             return ()
-        cs = diagram.selection.get(v, frozenset()) if isinstance(v, SelectionNode) \
+        cs = diagram.selection.get(v, frozenset()) if isinstance(v, SourceIndicator) \
             else diagram.children(v)
         return [c for c in cs if c not in cin]
 
-    def siblings(v: Node | SelectionNode) -> Iterable[Node]:
-        if isinstance(v, SelectionNode) or v in cin:
+    def siblings(v: Node | SourceIndicator) -> Iterable[Node]:
+        if isinstance(v, SourceIndicator) or v in cin:
             return ()
         return [s for s in diagram.siblings[v] if s not in cin]
 
     # Nodes with a descendant in z (colliders there are open), in the mutilated graph.
-    anc: set[Node | SelectionNode] = set(z)
-    stack: list[Node | SelectionNode] = list(z)
+    anc: set[Node | SourceIndicator] = set(z)
+    stack: list[Node | SourceIndicator] = list(z)
     while stack:
         v = stack.pop()
         for p in parents(v):
@@ -414,7 +430,7 @@ def m_separated(
                 anc.add(p)
                 stack.append(p)
     # States: (node, arrived_with_arrowhead)
-    visited: set[tuple[Node | SelectionNode, bool]] = set()
+    visited: set[tuple[Node | SourceIndicator, bool]] = set()
     frontier = [(x, False) for x in xs]
     separated = True
     while frontier:
@@ -441,6 +457,6 @@ def m_separated(
     return separated
 
 
-def names(nodes: Iterable[Node | SelectionNode]) -> str:
+def names(nodes: Iterable[Node | SourceIndicator]) -> str:
     """Human-readable set of node names, e.g. "{x, z}"."""
     return "{" + ", ".join(sorted(str(n) for n in nodes)) + "}"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from transport.errors import ProblemError, TransportError
 
 from .expr import Expr, conditional, marginal, prob, product, quotient, summation
-from .graph import Diagram, m_separated, names
+from .graph import ProjectedDiagram, m_separated, names
 
 
 @dataclass(frozen=True)
@@ -52,23 +52,24 @@ def line1_no_intervention(y: frozenset[str], p: Expr, v: frozenset[str]) -> Expr
     return marginal(p, y, v)
 
 
-def line2_ancestors(d: Diagram, y: frozenset[str], v: frozenset[str]) -> frozenset[str]:
+def line2_ancestors(d: ProjectedDiagram, y: frozenset[str], v: frozenset[str]) -> frozenset[str]:
     """Line 2: the ancestors of y in G[v]; non-ancestors can be summed out first."""
     return d.ancestors(y, v)
 
 
-def line3_extra_interventions(d: Diagram, y: frozenset[str], x: frozenset[str],
+def line3_extra_interventions(d: ProjectedDiagram, y: frozenset[str], x: frozenset[str],
                               v: frozenset[str]) -> frozenset[str]:
     """Line 3: W = (V \\ X) \\ An(Y)_{G_{X-bar}}: intervening on W too leaves P(y|do(x)) as is."""
     return (v - x) - d.ancestors_without_incoming(y, x, v)
 
 
-def line4_districts(d: Diagram, x: frozenset[str], v: frozenset[str]) -> tuple[frozenset[str], ...]:
+def line4_districts(d: ProjectedDiagram, x: frozenset[str], v: frozenset[str]
+                    ) -> tuple[frozenset[str], ...]:
     """Line 4: the districts of G[V \\ X]; the effect factorizes over them."""
     return d.districts(v - x)
 
 
-def line5_hedge(d: Diagram, s: frozenset[str], v: frozenset[str]) -> Hedge | None:
+def line5_hedge(d: ProjectedDiagram, s: frozenset[str], v: frozenset[str]) -> Hedge | None:
     """Line 5: if G[v] is a single district (and S, a district of G[V\\X], is smaller), fail."""
     comps = d.districts(v)
     if len(comps) == 1:
@@ -76,7 +77,7 @@ def line5_hedge(d: Diagram, s: frozenset[str], v: frozenset[str]) -> Hedge | Non
     return None
 
 
-def markov_given(d: Diagram, vi: str, before: Iterable[str]) -> frozenset[str]:
+def markov_given(d: ProjectedDiagram, vi: str, before: Iterable[str]) -> frozenset[str]:
     """The part of v_π^{(i-1)} that P(v_i | v_π^{(i-1)}) depends on.
 
     With T the district of v_i in G[v_π^{(i)}], v_i is independent of the other predecessors
@@ -88,7 +89,7 @@ def markov_given(d: Diagram, vi: str, before: Iterable[str]) -> frozenset[str]:
     return (district | parents) - {vi}
 
 
-def line6_factor(d: Diagram, s: frozenset[str], y: frozenset[str], p: Expr,
+def line6_factor(d: ProjectedDiagram, s: frozenset[str], y: frozenset[str], p: Expr,
                  v: frozenset[str]) -> Expr:
     """Line 6: S is a district of G: Σ_{s \\ y} Π_{v_i ∈ S} P(v_i | v_π^{(i-1)})."""
     order = d.sort(v)
@@ -99,7 +100,7 @@ def line6_factor(d: Diagram, s: frozenset[str], y: frozenset[str], p: Expr,
     return summation(s - y, product(factors))
 
 
-def line7_restrict(d: Diagram, s_big: frozenset[str], p: Expr, v: frozenset[str]) -> Expr:
+def line7_restrict(d: ProjectedDiagram, s_big: frozenset[str], p: Expr, v: frozenset[str]) -> Expr:
     """Line 7: S ⊂ S' ∈ C(G): P' = Π_{v_i ∈ S'} P(v_i | v_π^{(i-1)} ∩ S', v_π^{(i-1)} \\ S')."""
     order = d.sort(v)
     return product(conditional(p, {vi}, markov_given(d, vi, order[:i]), v)
@@ -109,7 +110,7 @@ def line7_restrict(d: Diagram, s_big: frozenset[str], p: Expr, v: frozenset[str]
 HedgeHook = Callable[[frozenset[str], frozenset[str], frozenset[str], Hedge, list[str]], Expr]
 
 
-def run_id(d: Diagram, y: frozenset[str], x: frozenset[str], p: Expr, v: frozenset[str],
+def run_id(d: ProjectedDiagram, y: frozenset[str], x: frozenset[str], p: Expr, v: frozenset[str],
            trace: list[str] | None = None, on_hedge: HedgeHook | None = None) -> Expr:
     """ID(y, x, P, G[v]) of Shpitser & Pearl (2006), Figure 3. Raises NotIdentifiable.
 
@@ -157,8 +158,9 @@ def run_id(d: Diagram, y: frozenset[str], x: frozenset[str], p: Expr, v: frozens
     return run_id(d, y, x & s_big, line7_restrict(d, s_big, p, v), s_big, log, on_hedge)
 
 
-def identify_effect(d: Diagram, y: Iterable[str], x: Iterable[str], population: str = "target",
-                    experiment: Iterable[str] = (), trace: list[str] | None = None) -> Expr:
+def identify_effect(d: ProjectedDiagram, y: Iterable[str], x: Iterable[str],
+                    population: str = "target", experiment: Iterable[str] = (),
+                    trace: list[str] | None = None) -> Expr:
     """P(y | do(x)) from P_population(v | do(experiment)) in diagram `d`.
 
     The experiment's variables are removed from the graph (their values are fixed), so this
@@ -173,7 +175,8 @@ def identify_effect(d: Diagram, y: Iterable[str], x: Iterable[str], population: 
     return run_id(d, y_set, x_set, base, v, trace)
 
 
-def identify_conditional(d: Diagram, y: Iterable[str], x: Iterable[str], given: Iterable[str],
+def identify_conditional(d: ProjectedDiagram, y: Iterable[str], x: Iterable[str],
+                         given: Iterable[str],
                          population: str = "target",
                          trace: list[str] | None = None) -> Expr:
     """IDC (Shpitser & Pearl 2006b): P(y | do(x), given) from P_population(v)."""
@@ -190,7 +193,7 @@ def identify_conditional(d: Diagram, y: Iterable[str], x: Iterable[str], given: 
     return quotient(joint, marginal(joint, z_set, domain))
 
 
-def idc_rule2_applies(d: Diagram, y: frozenset[str], x: frozenset[str], z: str,
+def idc_rule2_applies(d: ProjectedDiagram, y: frozenset[str], x: frozenset[str], z: str,
                       rest: frozenset[str]) -> bool:
     """IDC line 1 test: (Y ⊥ Z | X, W)_{G_{X-bar, Z-underbar}} (do-calculus rule 2)."""
     return m_separated(d, {z}, y, x | rest, cut_incoming=x, cut_outgoing={z})

@@ -16,8 +16,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from .graph import Diagram
-from .transport_alg import EngineResult, Source, transport_effect
+from .graph import ProjectedDiagram
+from .problem import Dataset
+from .transport_alg import EngineResult, transport_effect
 
 DEFAULT_BUDGET = 48
 
@@ -30,8 +31,8 @@ class ProjectionHit:
     result: EngineResult
 
 
-def projection_candidates(d: Diagram, y: frozenset[str], x: frozenset[str],
-                          sources: Sequence[Source], budget: int = DEFAULT_BUDGET
+def projection_candidates(d: ProjectedDiagram, y: frozenset[str], x: frozenset[str],
+                          sources: Sequence[Dataset], budget: int = DEFAULT_BUDGET
                           ) -> Iterator[frozenset[str]]:
     """Subsets W with X ∪ Y ⊆ W ⊊ V to project onto, most promising first, at most `budget`.
 
@@ -65,12 +66,12 @@ def projection_candidates(d: Diagram, y: frozenset[str], x: frozenset[str],
             return
 
 
-def search_projections(d: Diagram, y: frozenset[str], x: frozenset[str],
-                       sources: Sequence[Source], target: str,
+def search_projections(d: ProjectedDiagram, y: frozenset[str], x: frozenset[str],
+                       sources: Sequence[Dataset], target: str,
                        budget: int = DEFAULT_BUDGET) -> ProjectionHit | None:
     """The first projection on which every district's factor is available, if any."""
     for kept in projection_candidates(d, y, x, sources, budget):
-        usable = [Source(s.population, s.experiment, s.measured & kept) for s in sources
+        usable = [Dataset(s.population, s.experiment, s.measured & kept) for s in sources
                   if s.experiment <= kept]
         if not usable:
             continue

@@ -13,11 +13,20 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class Dataset:
     """What one data statement provides: a distribution over `measured` in `population`,
-    with the variables in `experiment` randomized (empty for observational data)."""
+    with the variables in `experiment` randomized (empty for observational data). The
+    algorithms use the same value with `measured` cut to the observed variables
+    (`api.build_sources`): P_population(v | do(experiment)) observed on `measured`."""
 
     population: str
     experiment: frozenset[str]
     measured: frozenset[str]
+
+    def label(self) -> str:
+        """e.g. "gpt's experiment on {x}" or "human's observational data"."""
+        if self.experiment:
+            return (f"{self.population}'s experiment on "
+                    f"{{{', '.join(sorted(self.experiment))}}}")
+        return f"{self.population}'s observational data"
 
 
 @dataclass(frozen=True)
@@ -30,6 +39,11 @@ class TransportProblem:
     same in every population. `selection[source]` is the set of nodes (observed or latent)
     whose mechanism may differ between that source and the target: a selection node of that
     source points at each of them.
+
+    For a study, `from_study.problem_from_study` writes its one SelectionDiagram in these
+    names (an explicit `<->` cause becomes a latent node `U[a,b]`; a source's selection nodes
+    become `selection[source]`); the algorithms read it only through the ProjectedDiagram
+    that `api.build_diagram` makes of it.
     """
 
     nodes: tuple[str, ...]

@@ -16,14 +16,14 @@ from collections.abc import Iterable
 from transport.errors import TransportError
 
 from .expr import Expr, prob
-from .graph import Diagram, SelectionNode, m_separated, names
+from .graph import ProjectedDiagram, SourceIndicator, m_separated, names
 from .id_alg import Hedge, run_id
 
 
 class NotTransportable(TransportError):  # noqa: N818 - reads as a result, not an error condition
     """sID failed; `hedge` and `selection` (the selection nodes involved) form the s-hedge."""
 
-    def __init__(self, hedge: Hedge, selection: tuple[SelectionNode, ...]) -> None:
+    def __init__(self, hedge: Hedge, selection: tuple[SourceIndicator, ...]) -> None:
         self.hedge = hedge
         self.selection = selection
         sel = ", ".join(str(s) for s in selection)
@@ -31,10 +31,10 @@ class NotTransportable(TransportError):  # noqa: N818 - reads as a result, not a
                          f"{names(hedge.subforest)}")
 
 
-def sid_line5(d: Diagram, source: str, y: frozenset[str], x: frozenset[str],
+def sid_line5(d: ProjectedDiagram, source: str, y: frozenset[str], x: frozenset[str],
               v: frozenset[str], hedge: Hedge, log: list[str]) -> Expr:
     """sID's replacement of ID line 5: the source experiment, or FAIL with the s-hedge."""
-    s = SelectionNode(source)
+    s = SourceIndicator(source)
     sub = d.induced(v)
     if s not in sub.selection or m_separated(sub, {s}, y, x, cut_incoming=x):
         do = x | (d.nodes - v)
@@ -45,7 +45,7 @@ def sid_line5(d: Diagram, source: str, y: frozenset[str], x: frozenset[str],
     raise NotTransportable(hedge, (s,))
 
 
-def sid(d: Diagram, y: Iterable[str], x: Iterable[str], target: str, source: str,
+def sid(d: ProjectedDiagram, y: Iterable[str], x: Iterable[str], target: str, source: str,
         trace: list[str] | None = None) -> Expr:
     """P_target(y | do(x)) from target observations and all source experiments, or raise
     NotTransportable with the s-hedge."""

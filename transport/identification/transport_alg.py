@@ -22,34 +22,20 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from .expr import Expr, Prob, product, summation, terms
-from .graph import Diagram, SelectionNode, m_separated, names
+from .graph import ProjectedDiagram, SourceIndicator, m_separated, names
 from .id_alg import Hedge, NotIdentifiable, identify_effect
-
-
-@dataclass(frozen=True)
-class Source:
-    """One available distribution: P_population(v | do(experiment)) observed on `measured`."""
-
-    population: str
-    experiment: frozenset[str]
-    measured: frozenset[str]
-
-    def label(self) -> str:
-        """e.g. "gpt's experiment on {x}" or "human's observational data"."""
-        if self.experiment:
-            return f"{self.population}'s experiment on {names(self.experiment)}"
-        return f"{self.population}'s observational data"
+from .problem import Dataset
 
 
 @dataclass(frozen=True)
 class Obstacle:
     """Why one source cannot provide the factor of a district."""
 
-    source: Source
+    source: Dataset
     kind: str  # "randomized" | "selection" | "hedge"
     nodes: frozenset[str]
     hedge: Hedge | None = None
-    selection: SelectionNode | None = None
+    selection: SourceIndicator | None = None
     # (observed node, the latent targets of the selection node that landed on it, and the
     # node itself if it is a target too); empty when no latent target is involved
     latent: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -107,7 +93,7 @@ class EngineResult:
 
 
 # ----- step 1: districts of the query ---------------------------------------------------------
-def query_districts(d: Diagram, y: frozenset[str], x: frozenset[str]
+def query_districts(d: ProjectedDiagram, y: frozenset[str], x: frozenset[str]
                     ) -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
     """D = An(Y) in G[V \\ X] and its districts: P*(y|do(x)) = Σ_{D\\Y} Π_j Q*[D_j]."""
     ancestors = d.ancestors(y, d.nodes - x)
@@ -115,7 +101,7 @@ def query_districts(d: Diagram, y: frozenset[str], x: frozenset[str]
 
 
 # ----- step 2: is the district's mechanism shared with the source? ---------------------------
-def selection_obstacle(d: Diagram, district: frozenset[str], source: Source, target: str
+def selection_obstacle(d: ProjectedDiagram, district: frozenset[str], source: Dataset, target: str
                        ) -> Obstacle | None:
     """The selection node of `source` pointing into the district, if any.
 
@@ -124,7 +110,7 @@ def selection_obstacle(d: Diagram, district: frozenset[str], source: Source, tar
     """
     if source.population == target:
         return None
-    s = SelectionNode(source.population)
+    s = SourceIndicator(source.population)
     if s not in d.selection:
         return None
     rest = d.nodes - district
@@ -137,9 +123,9 @@ def selection_obstacle(d: Diagram, district: frozenset[str], source: Source, tar
                                         if n in landed)))
 
 
-def invariance_sentence(d: Diagram, district: frozenset[str], source: Source) -> str:
+def invariance_sentence(d: ProjectedDiagram, district: frozenset[str], source: Dataset) -> str:
     """Trace sentence for a source whose selection node was shown irrelevant for a district."""
-    s = SelectionNode(source.population)
+    s = SourceIndicator(source.population)
     targets = d.selection.get(s, frozenset())
     where = f"points only at {names(targets)}" if targets else "points at nothing"
     return (f"{s} {where}; ({s} ⊥ {names(district)} | do({names(d.nodes - district)})) holds, "
@@ -148,7 +134,7 @@ def invariance_sentence(d: Diagram, district: frozenset[str], source: Source) ->
 
 
 # ----- step 3: identify the district's factor from one source --------------------------------
-def district_factor(d: Diagram, district: frozenset[str], source: Source, target: str,
+def district_factor(d: ProjectedDiagram, district: frozenset[str], source: Dataset, target: str,
                     log: list[str] | None = None) -> Expr | Obstacle:
     """Q*[D_j] from one source, or the obstacle that prevents it."""
     hit = source.experiment & district
@@ -164,13 +150,13 @@ def district_factor(d: Diagram, district: frozenset[str], source: Source, target
         return Obstacle(source, "hedge", district, hedge=err.hedge)
 
 
-def is_available(e: Expr, sources: Iterable[Source]) -> bool:
+def is_available(e: Expr, sources: Iterable[Dataset]) -> bool:
     """Does every probability term read only variables some matching source measured?"""
     pool = list(sources)
     return all(term_available(t, pool) for t in terms(e))
 
 
-def term_available(t: Prob, sources: Iterable[Source]) -> bool:
+def term_available(t: Prob, sources: Iterable[Dataset]) -> bool:
     """Is P_pop(vars | given, do(z)) computable from a source of that population and z?"""
     needed = set(t.vars) | set(t.given)
     return any(s.population == t.population and s.experiment == frozenset(t.do)
@@ -178,8 +164,8 @@ def term_available(t: Prob, sources: Iterable[Source]) -> bool:
 
 
 # ----- step 4: combine ------------------------------------------------------------------------
-def transport_effect(d: Diagram, y: Iterable[str], x: Iterable[str], sources: Sequence[Source],
-                     target: str) -> EngineResult:
+def transport_effect(d: ProjectedDiagram, y: Iterable[str], x: Iterable[str],
+                     sources: Sequence[Dataset], target: str) -> EngineResult:
     """gTR: P_target(y | do(x)) from `sources`, trying the sources in order for each district.
 
     A district's factor is taken from the first source that provides it with measured
@@ -231,35 +217,36 @@ def transport_effect(d: Diagram, y: Iterable[str], x: Iterable[str], sources: Se
 
 
 # ----- dataset collections of the classical special cases ------------------------------------
-def sid_datasets(d: Diagram, y: Iterable[str], x: Iterable[str], target: str, source: str
-                 ) -> list[Source]:
+def sid_datasets(d: ProjectedDiagram, y: Iterable[str], x: Iterable[str], target: str, source: str
+                 ) -> list[Dataset]:
     """sID (Bareinboim & Pearl 2012): target observational data, every source experiment.
 
     Only the experiments do(V \\ D_j) on the complements of the query's districts (and do(X))
     can matter, so only those are listed.
     """
     everything = d.nodes
-    out = [Source(target, frozenset(), everything), Source(source, frozenset(x), everything)]
+    out = [Dataset(target, frozenset(), everything), Dataset(source, frozenset(x), everything)]
     _, districts = query_districts(d, frozenset(y), frozenset(x))
-    out.extend(Source(source, everything - c, everything) for c in districts)
+    out.extend(Dataset(source, everything - c, everything) for c in districts)
     return out
 
 
-def z_datasets(d: Diagram, target: str, source: str, z: Iterable[str]) -> list[Source]:
+def z_datasets(d: ProjectedDiagram, target: str, source: str, z: Iterable[str]) -> list[Dataset]:
     """z-transportability (Bareinboim & Pearl 2013): source experiments on every subset of Z."""
     return mz_datasets(d, target, {source: z})
 
 
-def mz_datasets(d: Diagram, target: str, experiments: dict[str, Iterable[str]]) -> list[Source]:
+def mz_datasets(d: ProjectedDiagram, target: str, experiments: dict[str, Iterable[str]]
+                ) -> list[Dataset]:
     """mz-transportability (Bareinboim & Pearl 2014): per source, experiments on subsets of Z_i.
 
     The target contributes observational data; each source i contributes P^i(v | do(z')) for
     every z' ⊆ Z_i (z' = ∅ being its observational data).
     """
     everything = d.nodes
-    out = [Source(target, frozenset(), everything)]
+    out = [Dataset(target, frozenset(), everything)]
     for population, z in experiments.items():
         zs = sorted(set(z))
         for k in range(len(zs) + 1):
-            out.extend(Source(population, frozenset(c), everything) for c in combinations(zs, k))
+            out.extend(Dataset(population, frozenset(c), everything) for c in combinations(zs, k))
     return out

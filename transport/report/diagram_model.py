@@ -4,7 +4,7 @@ kind, independent of how they are laid out (pure Python or Graphviz).
 A variable's fill says how its mechanism relates to the target across sources: shared with
 every source, with none, or with some ("mixed"). Each source's selection nodes carry that
 source's colour; the line style of a selection edge says why the mechanism is not shared
-(differs, partial, undeclared).
+(differs, partial, undeclared); the fills and line styles are `graph.legend`'s.
 """
 
 from __future__ import annotations
@@ -18,9 +18,6 @@ from transport.study import Study, VariableMechanism
 SOURCE_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
                   "#7A5195", "#4D4D4D")
 
-FILLS = {"shared": ("#d3eedf", "#2f7d5b"), "differs": ("#fbdcc4", "#b4561c"),
-         "mixed": ("#fbdcc4", "#6b6b6b"), "target": ("#eef1f5", "#5b6675")}
-DASHES = {"differs": "", "partial": "7 4", "undeclared": "2 3"}
 
 
 @dataclass(frozen=True)
@@ -75,31 +72,27 @@ def cause_id(cause: LatentCause) -> str:
     return f"U:{cause.first}:{cause.second}"
 
 
-def _sharing_summary(study: Study, variable: str) -> tuple[str, str]:
-    statuses = [(s.name, study.sharing(s.name, VariableMechanism(variable)).status)
-                for s in study.sources]
-    shared = [status == "shared" for _, status in statuses]
-    summary = "shared" if all(shared) else "differs" if not any(shared) else "mixed"
-    detail = "; ".join(f"{name}: {status}" for name, status in statuses)
-    return summary, detail
+def _sharing_detail(study: Study, variable: str) -> str:
+    """Each source's status for the variable's mechanism, e.g. "gpt: shared; claude: partial"."""
+    return "; ".join(f"{s.name}: {study.sharing(s.name, VariableMechanism(variable)).status}"
+                     for s in study.sources)
 
 
 def diagram_model(study: Study) -> DiagramModel:
     """Nodes and edges of the study's selection diagram, ready to lay out."""
     diagram = selection_diagram(study)
     nodes: list[Node] = []
+    sharing = diagram.variable_sharing()
     for variable in study.variables:
-        summary, detail = _sharing_summary(study, variable.name)
+        summary, detail = sharing[variable.name], _sharing_detail(study, variable.name)
         role = "treatment" if variable.is_treatment else "outcome" if variable.is_outcome else ""
         tooltip = " — ".join(x for x in (variable.name, variable.label,
                                          f"{variable.kind}", f"mechanism {detail}") if x)
         nodes.append(Node(variable.name, "latent" if not variable.observed else "variable",
                           variable.name, tooltip, summary, role))
     edges = [Edge(a, b, "directed") for a, b in study.directed]
-    causes = set(diagram.latent_causes())
-    for a, b in study.bidirected:
-        cause = LatentCause(*sorted((a, b)))
-        if cause in causes:
+    for a, b, cause in diagram.confounding():
+        if cause is not None:
             nodes.append(Node(cause_id(cause), "cause", "U",
                               f"the unmeasured common cause of {a} and {b}"))
             edges += [Edge(cause_id(cause), a, "cause"), Edge(cause_id(cause), b, "cause")]

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import math
 
-from transport.report.diagram_model import DASHES, FILLS, DiagramModel, Edge, Node
+from transport.graph.legend import DASHES, FILLS
+from transport.report.diagram_model import DiagramModel, Edge, Node
 from transport.report.escape import h
 from transport.report.layout import Box, Layout, layered_layout
 

@@ -11,7 +11,8 @@ import re
 import shutil
 import subprocess
 
-from transport.report.diagram_model import DASHES, FILLS, DiagramModel
+from transport.graph.legend import DASHES, FILLS
+from transport.report.diagram_model import DiagramModel
 from transport.report.diagram_svg import (
     FONT,
     INK,
