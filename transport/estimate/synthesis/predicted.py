@@ -95,7 +95,7 @@ def _gaussian_cell(shares: np.ndarray, n: np.ndarray, means: np.ndarray, sigma2:
 
 
 def _pooled_sigma2(cell_bin: np.ndarray, values: np.ndarray, weight: np.ndarray) -> float:
-    """The labelled answers' variance within (cell, bin), pooled."""
+    """The labelled answers' variance within the groups `cell_bin` names, pooled."""
     keys, inverse = np.unique(cell_bin, return_inverse=True)
     inverse = inverse.ravel()
     w = np.bincount(inverse, weights=weight)
@@ -165,7 +165,8 @@ def powered_statistics(rows: PredictionRows, kind: str, levels: int, cells: int
     if kind == "discrete":
         stats, effective = _matched_counts(means, variances, occupied)
     else:
-        stats, effective = _matched_moments(means[:, 0], variances[:, 0], occupied, sigma2)
+        spread = _pooled_sigma2(rows.cell[lab], rows.value[lab], rows.weight[lab])
+        stats, effective = _matched_moments(means[:, 0], variances[:, 0], occupied, spread)
     return PoweredStatistics(stats, effective, bins)
 
 
@@ -190,7 +191,8 @@ def _matched_counts(means: np.ndarray, variances: np.ndarray, occupied: np.ndarr
 def _matched_moments(means: np.ndarray, variances: np.ndarray, occupied: np.ndarray,
                      sigma2: float) -> tuple[np.ndarray, np.ndarray]:
     """n, sum and sum of squares whose cell mean has the given mean and variance sigma2 / n,
-    with within-cell variance sigma2 (what the joint model's normal draws read)."""
+    with within-cell variance sigma2 (the labelled answers' own, pooled over cells: what the
+    joint model's normal draws read as the outcome's spread)."""
     cells = means.size
     stats = np.zeros((cells, 3))
     effective = np.zeros(cells)
