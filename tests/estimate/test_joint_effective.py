@@ -280,3 +280,40 @@ def test_the_estimate_reports_the_prediction_powered_mechanism(tmp_path) -> None
                                                  "design_effect_range": [0.5, 0.5]}
     with pytest.raises(jsonschema.ValidationError):
         validate(broken, "estimate")
+
+
+TWO_PREDICTORS = """\
+population good  source
+population bad   source
+population human target
+var z binary
+var x binary treatment
+var y binary outcome
+{z x} -> y
+differs z
+data human "lab.csv" experiment(x) measures(z, x, y) predictions { y by good = "g", y by bad = "b" }
+data human "unl.csv" experiment(x) measures(z, x) predictions { y by good = "g", y by bad = "b" }
+data human "plain.csv" experiment(x) measures(z, x, y)
+estimate effect of x on y in human
+"""
+
+
+def test_the_predictor_with_the_largest_effective_n_is_used_and_plain_rows_add(tmp_path
+                                                                               ) -> None:
+    rng = np.random.default_rng(12)
+    every = _frame(2000, rng)
+    every["g"] = np.where(rng.random(2000) < 0.95, every["y"], 1 - every["y"])
+    every["b"] = rng.integers(0, 2, 2000)
+    every.iloc[:300].to_csv(tmp_path / "lab.csv", index=False)
+    every.iloc[300:].drop(columns="y").to_csv(tmp_path / "unl.csv", index=False)
+    _frame(200, rng).to_csv(tmp_path / "plain.csv", index=False)
+    (tmp_path / "study.tdag").write_text(TWO_PREDICTORS)
+    study = load(tmp_path / "study.tdag")
+    human = _groups(study, load_study_data(study))["human"]
+    powered = human.effective.prediction
+    by = dict(powered.candidates)
+    assert powered.predictor == "good" and by["good"] > 2 * by["bad"]
+    assert by["bad"] < 300 * 1.1
+    # the 200 rows without predictions are added at their own size
+    assert human.stats.sum() == pytest.approx(powered.effective_n + 200)
+    assert human.rows == 500

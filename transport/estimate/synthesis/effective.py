@@ -213,12 +213,16 @@ def adjusted_statistics(
                             if _design(d).cluster is not None}))
     if not powered and not columns:
         return stats, None
-    plain_items = [d for d in members if not (powered and d in carrying)]
+    chosen = {id(d) for d in carrying} if powered else set()
+    plain_items = [d for d in members if id(d) not in chosen]
     every = _rows(members, variable, parents, study, kind, weights, True)
     if not np.allclose(_plain(every, kind, levels, cells), stats):
         return stats, None  # statistics of another layout: leave them as they are
+    whole = _clustered(every, kind, levels, cells)
     total = np.zeros_like(stats, dtype=float)
-    if plain_items:
+    if len(plain_items) == len(members):
+        total += whole[0]
+    elif plain_items:
         rows = _rows(plain_items, variable, parents, study, kind, weights, True)
         total += _clustered(rows, kind, levels, cells)[0]
     prediction = None
@@ -228,7 +232,7 @@ def adjusted_statistics(
         total += powered_stats
     cluster = None
     if columns:
-        _, per_cell, pooled, count = _clustered(every, kind, levels, cells)
+        _, per_cell, pooled, count = whole
         seen = _occupied(stats, kind)
         found = per_cell[seen] if seen.any() else np.ones(1)
         cluster = ClusterSummary(columns, count, pooled, float(found.min()),
