@@ -95,6 +95,31 @@ def test_a_sparse_cell_is_shrunk_towards_the_mechanism_and_floored_at_one() -> N
     assert np.all(found.per_cell >= 1.0)
 
 
+def test_with_the_treatment_a_parent_the_contrast_decides_the_design_effect() -> None:
+    rng = np.random.default_rng(13)
+    n, shape = 300, (2, 2)  # parents (z, x), the treatment x on axis 1
+    level = rng.normal(size=n)
+    z = rng.integers(0, 2, n)
+    # each cluster: two rows in each arm, all four sharing the cluster's level
+    residuals = np.repeat(level, 4)[:, None]
+    cell = np.ravel_multi_index((np.repeat(z, 4), np.tile([0, 0, 1, 1], n)), shape)
+    cluster = np.repeat(np.arange(n), 4)
+    sizes = np.bincount(cell, minlength=4).astype(float)
+    per_cell = design_effects(residuals, cell, cluster, 4)
+    spanning = design_effects(residuals, cell, cluster, 4, shape=shape, treatment_axis=1,
+                              sizes=sizes)
+    # each arm's mean has a design effect of 2, but the level cancels in the contrast
+    assert per_cell.per_cell == pytest.approx(2.0, rel=0.05)
+    assert np.array_equal(spanning.per_cell, np.ones(4))
+    # clusters nested in one arm: the contrast is inflated like each arm's mean
+    arm = np.repeat(rng.integers(0, 2, n), 4)
+    nested_cell = np.ravel_multi_index((np.repeat(z, 4), arm), shape)
+    nested = design_effects(residuals, nested_cell, cluster, 4, shape=shape,
+                            treatment_axis=1,
+                            sizes=np.bincount(nested_cell, minlength=4).astype(float))
+    assert nested.per_cell == pytest.approx(4.0, rel=0.05)
+
+
 # --- through the evidence of a study ----------------------------------------------------
 
 def test_a_cluster_column_of_unique_ids_changes_no_statistic(tmp_path: Path) -> None:

@@ -162,10 +162,11 @@ def _plain(rows: _Rows, kind: str, levels: int, cells: int) -> np.ndarray:
     return out
 
 
-def _clustered(rows: _Rows, kind: str, levels: int, cells: int
-               ) -> tuple[np.ndarray, np.ndarray, float, int]:
+def _clustered(rows: _Rows, kind: str, levels: int, cells: int, shape: tuple[int, ...],
+               axis: int | None) -> tuple[np.ndarray, np.ndarray, float, int]:
     """The rows' statistics divided by each cell's design effect; the effects, the pooled
-    one and the number of clusters."""
+    one and the number of clusters (`shape` the parents' grid, `axis` the treatment's
+    position among them or None)."""
     stats = _plain(rows, kind, levels, cells)
     if kind == "discrete":
         total = stats.sum(axis=1)
@@ -176,7 +177,9 @@ def _clustered(rows: _Rows, kind: str, levels: int, cells: int
     else:
         mean = np.divide(stats[:, 1], stats[:, 0], out=np.zeros(cells), where=stats[:, 0] > 0)
         residuals = (rows.weight * (rows.value - mean[rows.cell]))[:, None]
-    found = design_effects(residuals, rows.cell, _codes(rows.cluster), cells)
+    sizes = stats.sum(axis=1) if kind == "discrete" else stats[:, 0]
+    found = design_effects(residuals, rows.cell, _codes(rows.cluster), cells, shape=shape,
+                           treatment_axis=axis, sizes=sizes)
     return stats / found.per_cell[:, None], found.per_cell, found.pooled, found.clusters
 
 
@@ -213,18 +216,19 @@ def adjusted_statistics(
                             if _design(d).cluster is not None}))
     if not powered and not columns:
         return stats, None
+    grid = _grid(study, parents)
     chosen = {id(d) for d in carrying} if powered else set()
     plain_items = [d for d in members if id(d) not in chosen]
     every = _rows(members, variable, parents, study, kind, weights, True)
     if not np.allclose(_plain(every, kind, levels, cells), stats):
         return stats, None  # statistics of another layout: leave them as they are
-    whole = _clustered(every, kind, levels, cells)
+    whole = _clustered(every, kind, levels, cells, *grid)
     total = np.zeros_like(stats, dtype=float)
     if len(plain_items) == len(members):
         total += whole[0]
     elif plain_items:
         rows = _rows(plain_items, variable, parents, study, kind, weights, True)
-        total += _clustered(rows, kind, levels, cells)[0]
+        total += _clustered(rows, kind, levels, cells, *grid)[0]
     prediction = None
     if powered:
         prediction, powered_stats = _powered(study, carrying, unlabelled, variable, parents,
@@ -238,6 +242,13 @@ def adjusted_statistics(
         cluster = ClusterSummary(columns, count, pooled, float(found.min()),
                                  float(found.max()))
     return total, Effective(_size(stats, kind), _size(total, kind), cluster, prediction)
+
+
+def _grid(study: Study, parents: Sequence[str]) -> tuple[tuple[int, ...], int | None]:
+    """The parents' grid and the treatment's position in it (None when not a parent)."""
+    shape = tuple(len(study.variable(p).levels) for p in parents)
+    treatment = study.query.treatment
+    return shape, (list(parents).index(treatment) if treatment in parents else None)
 
 
 def _occupied(stats: np.ndarray, kind: str) -> np.ndarray:
@@ -260,9 +271,9 @@ def _powered(
     for source in sources:
         rows = PredictionRows(both.cell, both.predictions[source], both.weight, codes, flags,
                               both.value)
-        found[source] = powered_statistics(rows, kind, levels, cells)
+        found[source] = powered_statistics(rows, kind, levels, cells, *_grid(study, parents))
     best = min(sources, key=lambda s: (-float(found[s].effective_n.sum()), s))
-    own = _clustered(lab, kind, levels, cells)[0]
+    own = _clustered(lab, kind, levels, cells, *_grid(study, parents))[0]
     result = PredictionPowered(
         predictor=best,
         candidates=tuple((s, float(found[s].effective_n.sum())) for s in sources),

@@ -108,10 +108,11 @@ def _pooled_sigma2(cell_bin: np.ndarray, values: np.ndarray, weight: np.ndarray)
     return spread if spread > 0 else 1.0
 
 
-def powered_statistics(rows: PredictionRows, kind: str, levels: int, cells: int
+def powered_statistics(rows: PredictionRows, kind: str, levels: int, cells: int,
+                       shape: tuple[int, ...] = (), treatment_axis: int | None = None
                        ) -> PoweredStatistics:
     """The prediction-powered effective statistics of every cell (zero where no unit with
-    a prediction falls)."""
+    a prediction falls); `shape` and `treatment_axis` as in clusters.design_effects."""
     bin_of, bins = prediction_bins(rows)
     lab = rows.labelled
     shares = np.zeros((cells, bins))
@@ -160,7 +161,8 @@ def powered_statistics(rows: PredictionRows, kind: str, levels: int, cells: int
     answer_total = labelled_total[rows.cell, bin_of]
     psi += np.where(lab, rows.weight * share_of / np.maximum(answer_total, 1e-300),
                     0.0)[:, None] * (onehot - own)
-    deff = design_effects(psi, rows.cell, rows.cluster, cells).per_cell
+    deff = design_effects(psi, rows.cell, rows.cluster, cells, shape=shape,
+                          treatment_axis=treatment_axis, sizes=np.ones(cells)).per_cell
     variances = variances * deff[:, None]
     if kind == "discrete":
         stats, effective = _matched_counts(means, variances, occupied)
