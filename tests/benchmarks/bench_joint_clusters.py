@@ -9,6 +9,11 @@ predictions (synthesis/effective.py), on simulated studies.
 * within: the same, but the treatment is randomised per row, so every cluster spans both
   arms: the per-cell design effect then ignores that the cluster's intercept cancels in
   the contrast (docs/estimation.md), and the clustered interval is expected to over-cover.
+* conjoint: examples/conjoint/generate.py's model (respondents x 6 paired-profile tasks,
+  the two profiles of a task complementary, a respondent's tasks sharing their taste; 100
+  labelled respondents, 400 with GPT-4o's predictions only; ages sampled with the
+  population's shares, so no weights): the joint model on the labelled rows with rows
+  independent, with respondent clusters, and with clusters and the predictions.
 * predictions: 300 labelled human rows and 2,700 unlabelled ones, an LLM's 0/1 prediction
   per row that is right 85% of the time; no source rows. The interval with the
   predictions (prediction-powered statistics) against the labelled rows alone.
@@ -154,6 +159,52 @@ def powered_scenario(studies: int, seed: int) -> dict:
     return summarise(found, truth)
 
 
+CONJOINT = """\
+population gpt4o source
+population human target
+var more  binary        treatment
+var saved binary        outcome
+var age   ordinal(1..6)
+{more age} -> saved
+data human "labelled.csv" experiment(more) measures(more, age, saved)CLAUSES
+"""
+UNLABELLED = ('data human "unlabelled.csv" observational measures(more, age)'
+              ' predictions { saved by gpt4o = "gpt4o_saved" } cluster "respondent_id"\n')
+
+
+def conjoint_scenario(studies: int, seed: int) -> dict:
+    sys.path.insert(0, str(ROOT / "examples" / "conjoint"))
+    from generate import POPULATION_SHARE, simulate, true_effect
+
+    truth = true_effect("more")
+    rng = np.random.default_rng(seed)
+    texts = {
+        "rows independent": CONJOINT.replace("CLAUSES", ""),
+        "respondent clusters": CONJOINT.replace("CLAUSES", ' cluster "respondent_id"'),
+        "clusters + predictions": CONJOINT.replace(
+            "CLAUSES", ' predictions { saved by gpt4o = "gpt4o_saved" } '
+            'cluster "respondent_id"') + UNLABELLED,
+    }
+    found = {name: [] for name in texts}
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder)
+        variants = {}
+        for index in range(studies):
+            study = simulate(rng, "more", 100, 400, 6, shares=POPULATION_SHARE)
+            for name, text in texts.items():
+                (base / name).mkdir(exist_ok=True)
+                pd.DataFrame(study["labelled"]).to_csv(base / name / "labelled.csv",
+                                                       index=False)
+                pd.DataFrame(study["unlabelled"]).drop(columns="saved", errors="ignore").to_csv(
+                    base / name / "unlabelled.csv", index=False)
+                if name not in variants:
+                    (base / name / "study.tdag").write_text(
+                        text + "estimate effect of more on saved in human\n")
+                    variants[name] = load(base / name / "study.tdag")
+                found[name].append(interval(variants[name], seed + index))
+    return summarise(found, truth)
+
+
 def summarise(found: dict, truth: float) -> dict:
     out = {}
     for name, intervals in found.items():
@@ -170,6 +221,8 @@ def main() -> None:
     for title, run in (
         ("between (cluster-randomised)", lambda: clustered_scenario(studies, seed, False)),
         ("within (row-randomised)", lambda: clustered_scenario(studies, seed + 1, True)),
+        ("conjoint (paired profiles, respondent clusters)",
+         lambda: conjoint_scenario(studies, seed + 3)),
         ("predictions (85% accurate, 300 labelled + 2,700 unlabelled)",
          lambda: powered_scenario(studies, seed + 2)),
     ):
