@@ -217,8 +217,8 @@ def test_useless_predictions_add_no_more_than_noise_to_the_labelled_n() -> None:
         f = rng.binomial(1, 0.5, 2400)  # independent of the answer
         stats = powered_statistics(_prediction_rows(y, f, 400), "discrete", 2, 1)
         found.append(stats.effective_n.sum())
-    assert np.mean(found) < 400 * 1.03 and np.mean(found) > 400 * 0.9
-    assert max(found) < 400 * 1.15
+    assert 400 * 0.97 < np.mean(found) < 400 * 1.03
+    assert max(found) < 400 * 1.05
 
 
 def test_perfect_predictions_count_every_unit() -> None:
@@ -237,8 +237,9 @@ def test_continuous_perfect_predictions_approach_every_unit_through_bins() -> No
     y = rng.normal(size=5000)
     stats = powered_statistics(_prediction_rows(y, y, 1000), "gaussian", 1, 1)
     assert stats.bins == 10
-    # ten quantile bins keep about 97% of the outcome's variance between bins
-    assert stats.effective_n.sum() > 0.7 * 5000
+    # ten quantile bins of a perfect prediction leave some of the outcome's variance within
+    # bins, which only the 1,000 labelled units measure: about 82% of the 5,000 units
+    assert stats.effective_n.sum() > 0.75 * 5000
     mean = stats.stats[0, 1] / stats.stats[0, 0]
     assert mean == pytest.approx(y.mean(), abs=0.01)
 
