@@ -134,8 +134,19 @@ def _rows(items: Sequence[LoadedData], variable: str, parents: Sequence[str], st
     def joined(parts: list[np.ndarray], dtype: object) -> np.ndarray:
         return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
 
-    return _Rows(joined(cells, np.int64), joined(values, float), joined(ws, float),
+    rows = _Rows(joined(cells, np.int64), joined(values, float), joined(ws, float),
                  joined(keys, object), {s: joined(v, float) for s, v in predictions.items()})
+    return _canonical(rows)
+
+
+def _canonical(rows: _Rows) -> _Rows:
+    """The rows in an order fixed by their content (cluster, cell, answer, weight,
+    predictions), so that every floating-point sum over them is the same whatever the
+    order of the rows in the files."""
+    columns = [rows.predictions[s] for s in sorted(rows.predictions, reverse=True)]
+    order = np.lexsort((*columns, rows.weight, rows.value, rows.cell, _codes(rows.cluster)))
+    return _Rows(rows.cell[order], rows.value[order], rows.weight[order],
+                 rows.cluster[order], {s: v[order] for s, v in rows.predictions.items()})
 
 
 def _stack(parts: Sequence[_Rows]) -> _Rows:
