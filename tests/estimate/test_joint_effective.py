@@ -343,3 +343,42 @@ def test_the_predictor_with_the_largest_effective_n_is_used_and_plain_rows_add(t
     # the 200 rows without predictions are added at their own size
     assert human.stats.sum() == pytest.approx(powered.effective_n + 200)
     assert human.rows == 500
+
+
+CONTINUOUS = """\
+population llm   source
+population human target
+var z binary
+var x binary treatment
+var y continuous outcome
+{z x} -> y
+differs z
+shared y for llm
+data llm "llm.csv" experiment(x) measures(z, x, y)
+data human "human.csv" experiment(x) measures(z, x, y) cluster "pair"
+estimate effect of x on y in human
+"""
+
+
+def test_a_continuous_outcome_duplicated_into_pairs_counts_once(tmp_path: Path) -> None:
+    rng = np.random.default_rng(14)
+    n = 400
+    human = pd.DataFrame({"z": rng.integers(0, 2, n), "x": rng.integers(0, 2, n)})
+    human["y"] = 0.5 * human["x"] + human["z"] + rng.normal(size=n)
+    twice = pd.concat([human, human]).sort_index(kind="stable")
+    twice["pair"] = twice.index
+    twice.to_csv(tmp_path / "human.csv", index=False)
+    human.iloc[:100].to_csv(tmp_path / "llm.csv", index=False)
+    (tmp_path / "study.tdag").write_text(CONTINUOUS)
+    study = load(tmp_path / "study.tdag")
+    group = _groups(study, load_study_data(study))["human"]
+    n_cell, total, squares = group.stats.T
+    plain = np.zeros((4, 3))
+    cell = human["x"].to_numpy() * 2 + human["z"].to_numpy()  # parents sorted: (x, z)
+    for power in range(3):
+        plain[:, power] = np.bincount(cell, weights=human["y"].to_numpy() ** power,
+                                      minlength=4)
+    assert n_cell == pytest.approx(plain[:, 0], rel=0.03)
+    # the cell means and within-cell spread are kept; only their weight is halved
+    assert total / n_cell == pytest.approx(plain[:, 1] / plain[:, 0], rel=1e-9)
+    assert squares / n_cell == pytest.approx(plain[:, 2] / plain[:, 0], rel=1e-9)
