@@ -9,7 +9,8 @@ there: randomisation cuts only the randomised variable's own incoming edges (Coo
 the mechanism is `shared` (the same parameters), or `partial V sd X` (the target's
 parameters are the source's plus a shift of scale X); `differs` and undeclared mechanisms
 share nothing. Rows are summed into sufficient statistics per parent cell, so the order of
-data statements and of the rows cannot matter.
+data statements and of the rows cannot matter; clustered rows and the target's per-unit
+predictions then make them effective statistics (effective.py).
 """
 
 from __future__ import annotations
