@@ -52,7 +52,16 @@ def test_the_study_level_ppi_equals_the_numerical_core_on_the_same_rows(result) 
     assert result["ppi"]["estimate"] == pytest.approx(0.152, abs=5e-4)  # the README's figure
 
 
-def test_clusters_are_named_in_a_warning_for_the_joint_model(result) -> None:
-    assert ("the joint model treats rows that share a cluster as independent, so its "
-            "interval may be too narrow; the mixed-subjects estimates (PPI++ and its Bayesian "
-            "counterpart) use the `cluster` clauses") in result["warnings"]
+def test_the_joint_model_uses_the_clusters_and_the_predictions(result) -> None:
+    assert not any("share a cluster" in w for w in result["warnings"])
+    entries = {e["mechanism"]: e for e in result["effective_samples"]}
+    saved, age = entries["saved"], entries["age"]
+    assert saved["cluster"]["columns"] == ["respondent_id"]
+    assert saved["cluster"]["design_effect"] > 1.5
+    powered = saved["prediction_powered"]
+    assert powered["predictor"] == "gpt4o"
+    assert powered["labelled_rows"] == 3600 and powered["unlabelled_rows"] == 13200
+    # the predictions are worth something: more than the clustered labelled rows alone
+    assert powered["effective_n"] > powered["labelled_effective_n"]
+    # age is the respondent's: its 16,800 rows carry about one answer per respondent
+    assert age["cluster"]["design_effect"] == pytest.approx(16800 / 1300, rel=0.05)

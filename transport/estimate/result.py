@@ -36,6 +36,7 @@ class EstimateResult:
     contributions: tuple = ()
     prior_driven: bool = False
     borrowing: tuple = ()
+    effective_samples: tuple = ()
     sources_used: tuple[str, ...] = ()
     # Posterior draws of the target effect and of each source's own effect, for plots;
     # not part of the JSON contract.
@@ -149,6 +150,7 @@ class EstimateResult:
             "contributions": list(self.contributions),
             "prior_driven": self.prior_driven,
             "borrowing": list(self.borrowing),
+            "effective_samples": list(self.effective_samples),
             "basis": self.basis(),
             "warnings": list(self.warnings),
         }

@@ -310,6 +310,7 @@ def _joint_path(study, loaded, draws, seed, checks, robustness) -> dict:
         "contributions": tuple(c.to_json() for c in found.contributions),
         "prior_driven": bool(found.untested),
         "borrowing": tuple(b.to_json() for b in found.borrowing),
+        "effective_samples": found.effective_samples,
     }
 
 
@@ -437,9 +438,9 @@ def estimate_study(
                                         scale=scale_of(study), bootstrap=FREQUENTIST_BOOTSTRAP,
                                         seed=seed)
         frequentist = found.to_json() if found is not None else None
-    if any(d.spec.cluster for d in loaded):
+    if any(d.spec.cluster for d in loaded) and "effective_samples" not in path:
         warnings.append(
-            "the joint model treats rows that share a cluster as independent, so its interval "
+            "this model treats rows that share a cluster as independent, so its interval "
             "may be too narrow; the mixed-subjects estimates (PPI++ and its Bayesian "
             "counterpart) use the `cluster` clauses"
         )
@@ -487,6 +488,7 @@ def estimate_study(
         contributions=path.get("contributions", ()),
         prior_driven=path.get("prior_driven", False),
         borrowing=path.get("borrowing", ()),
+        effective_samples=path.get("effective_samples", ()),
         sources_used=tuple(used_sources),
         prior_draws=path.get("prior_draws"),
         chains=study.fit.chains,

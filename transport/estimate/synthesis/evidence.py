@@ -9,7 +9,8 @@ there: randomisation cuts only the randomised variable's own incoming edges (Coo
 the mechanism is `shared` (the same parameters), or `partial V sd X` (the target's
 parameters are the source's plus a shift of scale X); `differs` and undeclared mechanisms
 share nothing. Rows are summed into sufficient statistics per parent cell, so the order of
-data statements and of the rows cannot matter.
+data statements and of the rows cannot matter; clustered rows and the target's per-unit
+predictions then make them effective statistics (effective.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import numpy as np
 from transport.data.load import LoadedData
 from transport.errors import DataError
 from transport.estimate.cells import cell_index, is_discrete
+from transport.estimate.synthesis.effective import Effective, adjusted_statistics
 from transport.graph.algorithms import ancestors_without_incoming
 from transport.study import Study, VariableMechanism
 
@@ -41,6 +43,7 @@ class Group:
     rows: int
     paths: tuple[str, ...]
     statement: str | None = None
+    effective: Effective | None = None  # clusters / predictions made stats effective
 
 
 @dataclass(frozen=True)
@@ -231,7 +234,9 @@ def mechanism_evidence(
                 continue
         members = sorted(by_population[name], key=lambda d: (d.spec.path, d.spec.design()))
         stats = sum(_statistics(d, variable, parents, study, kind, cells) for d in members)
+        stats, effective = adjusted_statistics(study, loaded, name, members, variable, parents,
+                                               kind, levels, cells, stats, row_weights)
         groups.append(Group(name, relation, sd, stats, sum(len(d.frame) for d in members),
-                            tuple(d.spec.path for d in members), statement))
+                            tuple(d.spec.path for d in members), statement, effective))
     return MechanismEvidence(variable, parents, shape, kind, levels, tuple(groups),
                              tuple(sorted(unused)), study.query.treatment)

@@ -55,6 +55,7 @@ class SynthesisResult:
     untested: tuple[str, ...]
     unused_sources: tuple[str, ...]
     together: dict | None
+    effective_samples: tuple[dict, ...] = ()
 
 
 def _borrowing(model: JointModel, posterior: dict[str, MechanismPosterior]
@@ -69,6 +70,13 @@ def _borrowing(model: JointModel, posterior: dict[str, MechanismPosterior]
             found.append(Borrowing(variable, group.population, group.statement or "",
                                    1.0 if weight is None else weight, checked))
     return tuple(found)
+
+
+def _effective_samples(model: JointModel) -> tuple[dict, ...]:
+    """Every group of rows whose statistics clusters or predictions made effective."""
+    return tuple(g.effective.to_json(variable, g.population, g.rows)
+                 for variable in model.order for g in model.evidence[variable].groups
+                 if g.effective is not None)
 
 
 def _source_effects(study: Study, loaded: Sequence[LoadedData], draws: int, seed: int
@@ -131,6 +139,7 @@ def synthesise(
         untested=model.untested(),
         unused_sources=unused,
         together=together,
+        effective_samples=_effective_samples(model),
     )
 
 
