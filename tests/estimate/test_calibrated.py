@@ -26,10 +26,19 @@ def test_framing_shows_the_calibrated_estimate_beside_the_transported_one() -> N
     assert calibrated["applies"] and calibrated["source"] == "gpt"
     assert calibrated["hdi_95"][0] <= truth <= calibrated["hdi_95"][1]
     # the calibration shrinks GPT's effect by its slope (about 0.53)
-    naive = result["source_effects"]["gpt"]["mean"]
+    naive = result["source_effects"]["gpt"]
     assert calibrated["mean"] == pytest.approx(
-        calibrated["intercept"]["mean"] + calibrated["slope"]["mean"] * naive, abs=0.01
+        calibrated["intercept"]["mean"] + calibrated["slope"]["mean"] * naive["mean"], abs=0.01
     )
+    # a calibrated effect is a prediction of a new study's human effect: its spread holds the
+    # between-study residual tau on top of the line's and GPT's own uncertainty, so it is at
+    # least sqrt(E[tau^2]) and wider than GPT's own interval shrunk by the slope
+    posterior = json.loads((FRAMING / "gpt4_calibration.json").read_text())["posterior"]
+    tau = np.asarray(posterior["tau"])
+    assert calibrated["sd"] >= np.sqrt(np.mean(tau**2)) * 0.97
+    own_width = naive["hdi_95"][1] - naive["hdi_95"][0]
+    width = calibrated["hdi_95"][1] - calibrated["hdi_95"][0]
+    assert width > calibrated["slope"]["mean"] * own_width
 
 
 def test_calibrated_effect_arithmetic() -> None:
