@@ -6,6 +6,7 @@ predictions add nothing, perfect ones count every unit)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import jsonschema
@@ -382,3 +383,31 @@ def test_a_continuous_outcome_duplicated_into_pairs_counts_once(tmp_path: Path) 
     # the cell means and within-cell spread are kept; only their weight is halved
     assert total / n_cell == pytest.approx(plain[:, 1] / plain[:, 0], rel=1e-9)
     assert squares / n_cell == pytest.approx(plain[:, 2] / plain[:, 0], rel=1e-9)
+
+
+def test_a_sources_worth_is_counted_in_the_targets_effective_observations(tmp_path) -> None:
+    # Every human row twice, in clusters of two: 800 rows worth 400 independent ones. The
+    # LLM's worth is counted against those 400 (the variance ratio is the same), not the 800.
+    from transport.estimate.synthesis.contributions import contributions
+    from transport.estimate.synthesis.joint import JointModel, effect_draws
+
+    rng = np.random.default_rng(4)
+    human, llm = _frame(400, rng), _frame(800, rng)
+    twice = pd.concat([human, human]).sort_index(kind="stable")
+    twice["pair"] = twice.index
+    worth = {}
+    for name, rows, clause in (("plain", human, ""), ("pairs", twice, 'cluster "pair"')):
+        folder = tmp_path / name
+        folder.mkdir()
+        study, loaded = _study(folder, rows, llm, clause)
+        model = JointModel.build(study, loaded, seed=3)
+        effect = effect_draws(study, model.draw(4000, 3))
+        (found,) = contributions(model, effect, 4000, 3)
+        worth[name] = found
+    assert worth["pairs"].effective_human_n == pytest.approx(worth["plain"].effective_human_n,
+                                                             rel=0.08)
+    assert "independent human observations" in worth["pairs"].note
+    observed = float(re.search(r"on the (\d+) observed", worth["pairs"].note).group(1))
+    assert observed == pytest.approx(400, rel=0.02)
+    assert "human participants (" in worth["plain"].note and "on the 400 observed" in \
+        worth["plain"].note

@@ -3,7 +3,8 @@
 For every source whose rows enter some target mechanism: the posterior without that
 source (leave-one-population-out, same random streams), and the estimate's worth in human
 participants against the design without it: n_human x (variance without it / variance
-with it), n_human being the target rows that inform the outcome's mechanism (so the
+with it), n_human being the target rows that inform the outcome's mechanism, or their
+effective number where clusters or per-unit predictions adjusted them (so the
 source's own worth is that minus n_human). The same for all sources together gives
 the human-only posterior and the LLM data's total worth; where the human rows alone cannot
 estimate the effect, the LLM data carry it and no worth in humans is defined.
@@ -38,10 +39,17 @@ class Contribution:
                 "effective_human_n": self.effective_human_n, "note": self.note}
 
 
-def outcome_rows(model: JointModel) -> int:
-    """Target rows that inform the outcome's mechanism."""
+def outcome_basis(model: JointModel) -> tuple[float, str]:
+    """The target's observations that inform the outcome's mechanism, and their unit: its
+    rows, or, where clusters or per-unit predictions made its statistics effective, the
+    number of independent observations they are worth (so that a source's worth is counted
+    in the same units as the human rows it is compared with)."""
     own = model.evidence[model.study.query.outcome].target
-    return own.rows if own is not None else 0
+    if own is None:
+        return 0.0, "human participants"
+    if own.effective is not None and (own.effective.cluster or own.effective.prediction):
+        return float(own.effective.effective_n), "independent human observations"
+    return float(own.rows), "human participants"
 
 
 def _without(model: JointModel, excluded: frozenset[str], draws: int, seed: int
@@ -57,7 +65,7 @@ def contributions(
     model: JointModel, effect: np.ndarray, draws: int, seed: int
 ) -> tuple[Contribution, ...]:
     """Leave-one-population-out for each borrowed population, then all of them together."""
-    n_human = outcome_rows(model)
+    n_human, unit = outcome_basis(model)
     variance = float(np.var(effect, ddof=1))
     sources = model.populations()
     found = []
@@ -76,8 +84,8 @@ def contributions(
         ratio = float(np.var(without, ddof=1)) / variance if variance > 0 else None
         worth = n_human * ratio if (ratio is not None and n_human > 0) else None
         owner = "all the sources'" if name == "all sources" else f"{name}'s"
-        note = (f"with {owner} rows the estimate is worth {worth:.0f} human participants "
-                f"({worth - n_human:+.0f} on the {n_human} observed)"
+        note = (f"with {owner} rows the estimate is worth {worth:.0f} {unit} "
+                f"({worth - n_human:+.0f} on the {n_human:.0f} observed)"
                 if worth is not None else
                 "no human rows inform the outcome's mechanism, so no worth in participants")
         found.append(Contribution(name, (float(without.mean()), (low, high)), worth, note))
