@@ -18,9 +18,14 @@ CONJOINT = ROOT / "examples" / "conjoint"
 
 
 @pytest.fixture(scope="module")
-def result() -> dict:
+def estimated():
     return estimate_study(load(CONJOINT / "study.tdag"), draws=1000, robustness=False,
-                          checks=False).to_json()
+                          checks=False)
+
+
+@pytest.fixture(scope="module")
+def result(estimated) -> dict:
+    return estimated.to_json()
 
 
 def test_the_study_reports_per_unit_ppi_with_its_design(result: dict) -> None:
@@ -65,3 +70,18 @@ def test_the_joint_model_uses_the_clusters_and_the_predictions(result) -> None:
     assert powered["effective_n"] > powered["labelled_effective_n"]
     # age is the respondent's: its 16,800 rows carry about one answer per respondent
     assert age["cluster"]["design_effect"] == pytest.approx(16800 / 1300, rel=0.05)
+
+
+def test_the_text_says_what_the_rows_were_worth(estimated, result) -> None:
+    from transport.render.estimate import estimate_text
+
+    entries = {e["mechanism"]: e for e in result["effective_samples"]}
+    saved = entries["saved"]
+    text = estimate_text(estimated)
+    assert "Rows at their effective size (clusters, per-unit predictions):" in text
+    assert (f"  saved in human: 3600 rows worth {saved['effective_n']:.0f}; 300 clusters of "
+            f"respondent_id, design effect {saved['cluster']['design_effect']:.2f}; "
+            f"predictions by gpt4o on 13200 unlabelled rows raise it from "
+            f"{saved['prediction_powered']['labelled_effective_n']:.0f} (assumes the labelled "
+            "units are a random sample of the units with predictions, within each parent "
+            "cell)") in text

@@ -132,3 +132,26 @@ def test_assumption_sentences_do_not_list_statements_as_conditions():
     # short noun-phrase labels still read as words
     assert sentences[("loss_frame", "gpt")].startswith(
         "We do not assume that, given age group and self-placed ideology, ")
+
+
+def test_robustness_sentence_on_a_ratio_scale_names_one() -> None:
+    assert robustness_sentence({"scale_at_flip": 0.5, "scales": [0, 0.5]}, 1.0) == (
+        "The 95% interval first includes 1 at shift scale 0.5.")
+
+
+def test_effective_sentences_name_clusters_and_predictions() -> None:
+    from transport.report.wording import effective_sentences
+
+    result = {"effective_samples": [
+        {"mechanism": "z", "population": "human", "rows": 10, "effective_n": 10.0,
+         "cluster": None, "prediction_powered": None},
+        {"mechanism": "y", "population": "human", "rows": 600, "effective_n": 412.4,
+         "cluster": {"columns": ["rid"], "clusters": 200, "design_effect": 1.8},
+         "prediction_powered": {"predictor": "gpt", "unlabelled_rows": 900,
+                                "labelled_effective_n": 333.3,
+                                "assumption": "labelled units are a random sample"}},
+    ]}
+    assert effective_sentences(result) == [
+        "y in human: 600 rows worth 412 observations; 200 clusters of rid, design effect "
+        "1.80; gpt's predictions on 900 unlabelled rows raise it from 333, assuming labelled "
+        "units are a random sample."]

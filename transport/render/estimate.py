@@ -29,6 +29,30 @@ def _basis_lines(data: dict) -> list[str]:
     return lines
 
 
+def _effective_lines(data: dict) -> list[str]:
+    """Where clusters or per-unit predictions changed what a mechanism's rows are worth."""
+    items = [e for e in data.get("effective_samples") or []
+             if e.get("cluster") or e.get("prediction_powered")]
+    if not items:
+        return []
+    lines = ["", "Rows at their effective size (clusters, per-unit predictions):"]
+    for item in items:
+        parts = []
+        cluster = item.get("cluster")
+        if cluster:
+            parts.append(f"{cluster['clusters']} clusters of {', '.join(cluster['columns'])}, "
+                         f"design effect {cluster['design_effect']:.2f}")
+        powered = item.get("prediction_powered")
+        if powered:
+            parts.append(f"predictions by {powered['predictor']} on "
+                         f"{powered['unlabelled_rows']} unlabelled rows raise it from "
+                         f"{powered['labelled_effective_n']:.0f} (assumes "
+                         f"{powered['assumption']})")
+        lines.append(f"  {item['mechanism']} in {item['population']}: {item['rows']} rows "
+                     f"worth {item['effective_n']:.0f}; " + "; ".join(parts))
+    return lines
+
+
 def estimate_text(result: EstimateResult) -> str:
     data = result.to_json()
     query = data["query"]
@@ -134,6 +158,8 @@ def estimate_text(result: EstimateResult) -> str:
             shown = (f"{without['mean']:+.3f} {_interval(without['hdi_95'])}" if without
                      else "not estimable")
             lines.append(f"  without {item['population']}: {shown}; {item['note']}")
+    lines += _effective_lines(data)
+    null = effect.get("null", 0)
     curve = data["robustness"]
     if curve:
         lines += ["", "How wrong may the sharing claims be?"]
@@ -144,7 +170,7 @@ def estimate_text(result: EstimateResult) -> str:
             for point in curve["tipping_points"]:
                 if point["conclusion"] is None:
                     lines.append(f"  {point['statement']}: the estimate draws no conclusion "
-                                 "(its interval includes 0), so there is none to flip")
+                                 f"(its interval includes {null:g}), so there is none to flip")
                 elif point["sd_at_flip"] is None:
                     lines.append(f"  {point['statement']}: the conclusion holds at every shift "
                                  f"scale tried (up to {point['scales'][-1]:g})")
@@ -156,13 +182,13 @@ def estimate_text(result: EstimateResult) -> str:
                         f"effect of {point['effect_gap_at_flip']:.3f}"
                     )
         elif curve["scale_at_flip"] is None:
-            lines.append(f"  the 95% interval excludes 0 at every shift scale tried "
+            lines.append(f"  the 95% interval excludes {null:g} at every shift scale tried "
                          f"(up to {curve['scales'][-1]})")
         elif curve["scale_at_flip"] == 0:
-            lines.append("  the 95% interval already includes 0 with no shift of the shared "
-                         "mechanisms")
+            lines.append(f"  the 95% interval already includes {null:g} with no shift of the "
+                         "shared mechanisms")
         else:
-            lines.append(f"  the 95% interval first includes 0 at shift scale "
+            lines.append(f"  the 95% interval first includes {null:g} at shift scale "
                          f"{curve['scale_at_flip']} ({curve['units']})")
             for mechanism, scale in curve.get("by_mechanism", {}).items():
                 shown = "never within the range tried" if scale is None else f"at {scale}"

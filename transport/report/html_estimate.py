@@ -19,7 +19,12 @@ from transport.report.markup import (
     tag,
 )
 from transport.report.other_estimates import other_rows
-from transport.report.wording import diagnostic_label, plain_number, robustness_sentence
+from transport.report.wording import (
+    diagnostic_label,
+    effective_sentences,
+    plain_number,
+    robustness_sentence,
+)
 
 
 def _figure(svg: str | None, caption: str) -> list[Html]:
@@ -123,8 +128,9 @@ def robustness_block(result: dict[str, Any], figures: Figures) -> list[Html]:
     if not curve.get("applies"):
         note = curve.get("note") or "the robustness curve does not apply"
         return [tag("p", note[:1].upper() + note[1:] + ".")]
-    out = [tag("p", robustness_sentence(curve), f" Units: {curve.get('units', '')}. Criterion: "
-               f"{curve.get('criterion', '')}.")]
+    null = (result.get("effect") or {}).get("null", 0)
+    out = [tag("p", robustness_sentence(curve, null),
+               f" Units: {curve.get('units', '')}. Criterion: {curve.get('criterion', '')}.")]
     out += _figure(figures.svgs.get("robustness"), "The 95% HDI of the effect as every shared "
                    "mechanism is shifted by random perturbations of growing scale.")
     alone = curve.get("by_mechanism") or {}
@@ -162,6 +168,10 @@ def estimates_section(data: dict[str, Any], figures: Figures) -> Html:
     body += _figure(figures.svgs.get("density"),
                     f"Posterior of the effect in the target ({figures.density_how}).")
     body += [tag("h3", "Decision"), decision_block(result)]
+    effective = effective_sentences(result)
+    if effective:
+        body += [tag("h3", "Rows at their effective size"),
+                 tag("ul", *[tag("li", sentence) for sentence in effective])]
     for warning in result.get("warnings") or []:
         body.append(tag("div", tag("strong", "Warning: "), code_spans(warning),
                         cls="notice warn"))

@@ -14,6 +14,7 @@ from transport.report.markup import interval, num
 from transport.report.other_estimates import other_rows
 from transport.report.wording import (
     diagnostic_label,
+    effective_sentences,
     md_code_spans,
     plain_number,
     robustness_sentence,
@@ -150,6 +151,10 @@ def _estimates(data: dict[str, Any], figures: Figures) -> list[str]:
                 f"{num(rule['probability'])}).", ""]
     else:
         out += ["No decision rule declared: the 95% interval is the result.", ""]
+    effective = effective_sentences(result)
+    if effective:
+        out += ["### Rows at their effective size", ""]
+        out += [f"- {md(sentence)}" for sentence in effective] + [""]
     out += [f"> **Warning:** {md_code_spans(w)}" for w in result.get("warnings") or []]
     out += ["", "### Assumption checks", ""]
     checks = result.get("assumption_checks") or []
@@ -160,7 +165,7 @@ def _estimates(data: dict[str, Any], figures: Figures) -> list[str]:
     out += ["### How wrong may the assumptions be?", ""]
     curve = result.get("robustness") or {}
     if curve.get("applies"):
-        out += [robustness_sentence(curve), ""]
+        out += [robustness_sentence(curve, effect.get("null", 0)), ""]
         if figures.svgs.get("robustness"):
             out += [f"![Robustness curve]({FIGURE_FILES['robustness']})", ""]
     else:

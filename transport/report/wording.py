@@ -31,18 +31,40 @@ def plain_number(value: object) -> str:
     return str(value)
 
 
-def robustness_sentence(curve: dict[str, Any]) -> str:
-    """Where the 95% interval first includes 0 as the shared mechanisms are shifted; an
-    interval that includes 0 with no shift at all is said so, not as 'at scale 0'."""
+def robustness_sentence(curve: dict[str, Any], null: float = 0.0) -> str:
+    """Where the 95% interval first includes the null (0 for a difference, 1 for a ratio)
+    as the shared mechanisms are shifted; an interval that includes it with no shift at all
+    is said so, not as 'at scale 0'."""
     flip = curve.get("scale_at_flip")
     scales = curve.get("scales") or []
     if flip is None:
         top = f" (up to {max(scales):g})" if scales else ""
-        return f"The 95% interval excludes 0 at every scale tried{top}."
+        return f"The 95% interval excludes {null:g} at every scale tried{top}."
     if flip == 0:
-        return ("The 95% interval already includes 0 with no shift, so no shift of the "
-                "shared mechanisms is needed for 0 to be a plausible effect.")
-    return f"The 95% interval first includes 0 at shift scale {flip:g}."
+        return (f"The 95% interval already includes {null:g} with no shift, so no shift of "
+                f"the shared mechanisms is needed for {null:g} to be a plausible effect.")
+    return f"The 95% interval first includes {null:g} at shift scale {flip:g}."
+
+
+def effective_sentences(result: dict[str, Any]) -> list[str]:
+    """One plain sentence per mechanism whose rows clusters or per-unit predictions made
+    worth a different number of observations (the estimate JSON's `effective_samples`)."""
+    found = []
+    for item in result.get("effective_samples") or []:
+        cluster, powered = item.get("cluster"), item.get("prediction_powered")
+        if not (cluster or powered):
+            continue
+        text = (f"{item['mechanism']} in {item['population']}: {item['rows']} rows worth "
+                f"{item['effective_n']:.0f} observations")
+        if cluster:
+            text += (f"; {cluster['clusters']} clusters of {', '.join(cluster['columns'])}, "
+                     f"design effect {cluster['design_effect']:.2f}")
+        if powered:
+            text += (f"; {powered['predictor']}'s predictions on {powered['unlabelled_rows']} "
+                     f"unlabelled rows raise it from {powered['labelled_effective_n']:.0f}, "
+                     f"assuming {powered['assumption']}")
+        found.append(text + ".")
+    return found
 
 
 def md_code_spans(text: str) -> str:
