@@ -24,9 +24,10 @@ from synthesis_sim import StudyText, random_model, write_study  # noqa: E402
 BORROWING = ROOT / "examples" / "borrowing"
 CONTRADICTED = ROOT / "examples" / "contradicted"
 SEED = 11
-# examples served by the parametric PyMC model (a continuous covariate) run in the slow set;
-# zepid_generalize's parametric fit takes minutes, and persona_age already puts the same
-# path through every permutation, so it is left out
+# the examples with a continuous covariate (the joint model's splines and atoms, several
+# seconds each) run in the slow set; zepid_generalize is left out of the permutations (its
+# joint-model run is tested in tests/estimate/test_flexible.py) since persona_age already
+# puts the same path through every permutation
 SLOW = {"persona_age"}
 LEFT_OUT = {"zepid_generalize"}
 
