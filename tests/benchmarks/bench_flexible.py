@@ -16,7 +16,7 @@ Then zEpid's generalizability data (examples/zepid_generalize): the joint model'
 against zEpid's AIPSW (0.062, zEpid's documentation) and the run time of the whole
 `estimate` against the PyMC path it replaces (measured before this change: minutes).
 
-Run: python tests/benchmarks/bench_flexible.py [--seeds 100] [--draws 1000]
+Run: python tests/benchmarks/bench_flexible.py [--seeds 200] [--draws 1000]
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def one(seed: int, model: str, draws: int) -> tuple[float, bool]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seeds", type=int, default=100)
+    parser.add_argument("--seeds", type=int, default=200)
     parser.add_argument("--draws", type=int, default=1000)
     args = parser.parse_args()
     truth = true_effect()

@@ -252,3 +252,26 @@ def test_zepid_example_runs_on_the_joint_model_near_zepids_aipsw() -> None:
     assert data["method"].startswith("joint model")
     assert abs(data["effect"]["mean"] - 0.062) < 0.02
     validate(json.loads(json.dumps(data)), "estimate")
+
+
+@pytest.mark.parametrize(("shift", "borrowed"), [(0.0, True), (1.0, False)])
+def test_the_robust_mixture_weighs_a_regression_mechanism(tmp_path: Path, shift: float,
+                                                          borrowed: bool) -> None:
+    write(tmp_path, seed=3)
+    rng = np.random.default_rng(8)
+    trial = pd.read_csv(tmp_path / "trial.csv")
+    trial["Y"] = trial["Y"] + shift * trial["A"]
+    trial.to_csv(tmp_path / "trial.csv", index=False)
+    n = 300
+    w, a = rng.uniform(-2, 2, n), rng.integers(0, 2, n)
+    pd.DataFrame({"A": a, "W": w, "Y": curve(a, w) + rng.normal(0, 0.3, n)}).to_csv(
+        tmp_path / "human.csv", index=False)
+    data = ('data trial "trial.csv" experiment(A)\n'
+            'data target "human.csv" experiment(A)\n'
+            'data target "target.csv" observational measures(W)')
+    path = tmp_path / "study.tdag"
+    path.write_text(CONTINUOUS.format(claim="shared Y", model="", data=data))
+    joint = model_of(path)
+    assert joint.conflicts["Y"] is not None
+    weight = joint.draw(400, 0)["Y"].borrow_weight("trial")
+    assert (weight > 0.8) if borrowed else (weight < 0.05)
