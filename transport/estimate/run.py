@@ -34,7 +34,6 @@ from transport.estimate.summary import describe
 from transport.estimate.synthesis.evidence import unsupported_reason
 from transport.estimate.synthesis.path import (
     BORROWING_DISCOUNTED,
-    METHOD,
     SynthesisResult,
     joint_supported,
     synthesise,
@@ -248,7 +247,7 @@ def _joint_path(study, loaded, draws, seed, checks, robustness) -> dict:
     found = synthesise(study, loaded, draws, seed, checks=checks, robustness=robustness)
     summary = describe(found.effect)
     prior_sd = float(np.std(found.prior_effect, ddof=1))
-    notes = []
+    notes = list(found.notes)
     if found.untested:
         notes.append(
             "prior-driven: the target's mechanism of "
@@ -268,7 +267,7 @@ def _joint_path(study, loaded, draws, seed, checks, robustness) -> dict:
                      f"depends on is declared shared or partial for {source} with rows that "
                      "measure it and its parents")
     return {
-        "method": METHOD,
+        "method": found.method,
         "effect_draws": found.effect,
         "prior_draws": found.prior_effect,
         "effect": summary,

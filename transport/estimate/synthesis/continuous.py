@@ -21,7 +21,7 @@ distribution.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -49,6 +49,8 @@ from transport.study import Study
 MAX_ATOMS = 100
 # with two continuous parents in one mechanism the grid is the product of their atoms
 MAX_ATOMS_PAIRED = 30
+# the share of the target's rows beyond a fitted curve's range that earns a note
+EXTRAPOLATED_SHARE = 0.01
 
 
 @dataclass(frozen=True)
@@ -314,3 +316,34 @@ def atom_draws(
 def alone(evidence: MechanismEvidence, group: Group) -> MechanismEvidence:
     """The evidence of one population's own rows (for its own posterior in the checks)."""
     return replace(evidence, groups=(replace(group, relation="own", sd=None),))
+
+
+def extrapolation_notes(evidence: Mapping[str, MechanismEvidence], target: str
+                        ) -> tuple[str, ...]:
+    """A note for every continuous parent whose target values fall outside the range of the
+    rows that fit its child's mechanism: there the child's curve is extrapolated along its
+    boundary tangent, so the estimate rests on that form, not on data."""
+    notes = []
+    for variable, item in evidence.items():
+        if item.regression is None:
+            continue
+        rows = [g.table for g in item.groups if g.table is not None and len(g.table)]
+        if not rows:
+            continue
+        table = np.concatenate(rows)
+        for j, parent in enumerate(item.parents):
+            own = evidence.get(parent)
+            if own is None or own.atoms is None or own.target is None:
+                continue
+            low, high = float(table[:, j].min()), float(table[:, j].max())
+            counts = own.target.stats.sum(axis=0)
+            values = own.atoms.values
+            outside = float(counts[(values < low) | (values > high)].sum())
+            share = outside / max(float(counts.sum()), 1.0)
+            if share >= EXTRAPOLATED_SHARE:
+                notes.append(
+                    f"{share:.0%} of the {target} rows have {parent} outside the range of the "
+                    f"rows that fit {variable}'s mechanism ({low:g} to {high:g}): there the "
+                    f"curve of {variable} in {parent} is extrapolated along its boundary "
+                    "tangent, so the estimate rests on that form, not on data")
+    return tuple(notes)
