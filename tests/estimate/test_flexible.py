@@ -275,3 +275,58 @@ def test_the_robust_mixture_weighs_a_regression_mechanism(tmp_path: Path, shift:
     assert joint.conflicts["Y"] is not None
     weight = joint.draw(400, 0)["Y"].borrow_weight("trial")
     assert (weight > 0.8) if borrowed else (weight < 0.05)
+
+
+def test_a_categorical_child_of_a_continuous_parent_is_a_chain_of_logistic_sticks(
+        tmp_path: Path) -> None:
+    rng = np.random.default_rng(6)
+    n = 3000
+    w = rng.normal(0, 1, n)
+    # P(L = 0) = expit(w), then P(L = 1 | L >= 1) = 1/2: known probabilities per w
+    first = rng.random(n) < 1 / (1 + np.exp(-w))
+    level = np.where(first, 0, np.where(rng.random(n) < 0.5, 1, 2))
+    a = rng.integers(0, 2, n)
+    y = (rng.random(n) < 0.2 + 0.2 * a + 0.1 * level).astype(int)
+    pd.DataFrame({"A": a, "W": w, "L": np.array(["a", "b", "c"])[level], "Y": y}).to_csv(
+        tmp_path / "h.csv", index=False)
+    (tmp_path / "s.tdag").write_text("""\
+tdag 1
+population gpt source
+population human target
+var A binary treatment
+var W continuous
+var L categorical(a, b, c)
+var Y binary outcome
+W -> L
+{A L} -> Y
+differs W, L, Y
+data human "h.csv" experiment(A)
+estimate effect of A on Y in human contrast 1 vs 0
+""")
+    study = load(tmp_path / "s.tdag")
+    joint = JointModel.build(study, load_study_data(study, False), seed=0)
+    evidence = joint.evidence["L"]
+    assert evidence.regression is not None and evidence.shape == (100,)
+    values = joint.draw(500, 0)["L"].values
+    assert values.shape == (500, 100, 3) and np.allclose(values.sum(axis=-1), 1.0)
+    atoms = evidence.regression.grid[:, 0]
+    expected = 1 / (1 + np.exp(-atoms))
+    middle = np.abs(atoms) < 1.5
+    assert np.max(np.abs(values.mean(axis=0)[middle, 0] - expected[middle])) < 0.08
+    assert np.max(np.abs(values.mean(axis=0)[middle, 1] - (1 - expected[middle]) / 2)) < 0.08
+
+
+def test_a_target_beyond_the_fitted_range_is_reported(tmp_path: Path) -> None:
+    path = write(tmp_path)
+    target = pd.read_csv(tmp_path / "target.csv")
+    target["W"] = target["W"] + 1.5  # a third or so of the rows now lie beyond W = 2
+    target.to_csv(tmp_path / "target.csv", index=False)
+    result = estimate_study(load(path), draws=400, checks=False, robustness=False).to_json()
+    assert result["method"].endswith("continuous covariates by Bayesian-bootstrap atoms")
+    (note,) = [w for w in result["warnings"] if "extrapolated" in w]
+    share = float(np.mean(target["W"] > trial_max(tmp_path)))
+    assert note.startswith(f"{share:.0%} of the target rows have W outside the range")
+
+
+def trial_max(folder: Path) -> float:
+    return float(pd.read_csv(folder / "trial.csv").W.max())
