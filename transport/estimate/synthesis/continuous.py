@@ -11,12 +11,16 @@ g-formula then integrates the child's curve at the bin means, an error of second
 the bins' widths. Over its atoms W behaves as a discrete variable, so the g-formula's
 einsum (joint.mean_under) contracts over it unchanged.
 
+A continuous covariate W with a continuous parent V keeps their joint distribution: P(W | V)
+is a Dirichlet over W's atoms per atom of V, and since the Dirichlet is completely neutral,
+V's Bayesian bootstrap times these conditionals is exactly the Bayesian bootstrap of the
+pair's joint (binned) distribution. Both then use MAX_ATOMS_PAIRED atoms, so the grid stays
+small; more than one continuous parent of a continuous covariate is refused.
+
 A mechanism with a continuous parent is a penalised regression (regression.py) fitted on
 the rows and evaluated at every combination of its discrete parents' levels and its
-continuous parents' atoms. Two continuous covariates are kept independent only where the
-graph says they are: a continuous covariate with a continuous parent is refused
-(evidence.unsupported_reason), since atoms per variable would lose their joint
-distribution.
+continuous parents' atoms. Two continuous covariates are independent given their parents
+only where the graph says so (neither is a parent of the other).
 """
 
 from __future__ import annotations
@@ -131,11 +135,18 @@ def _members(study: Study, loaded: Sequence[LoadedData], variable: str, own: str
 
 
 def atom_limit(study: Study, variable: str, order: Sequence[str]) -> int:
-    """MAX_ATOMS, or MAX_ATOMS_PAIRED when the variable shares a child's mechanism with
-    another continuous parent."""
+    """MAX_ATOMS, or MAX_ATOMS_PAIRED when the variable's atoms are crossed with another
+    continuous variable's in some mechanism's grid: it shares a child with another
+    continuous parent, or it is a continuous covariate with a continuous parent, or the
+    continuous parent of one."""
+    outcome = study.query.outcome
     for child in order:
         parents = observed_parents(study, child)
-        if variable in parents and sum(is_continuous(study, p) for p in parents) > 1:
+        continuous = [p for p in parents if is_continuous(study, p)]
+        if variable in parents and len(continuous) > 1:
+            return MAX_ATOMS_PAIRED
+        covariate = is_continuous(study, child) and child != outcome and continuous
+        if covariate and (variable == child or variable in continuous):
             return MAX_ATOMS_PAIRED
     return MAX_ATOMS
 

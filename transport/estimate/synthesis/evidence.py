@@ -116,9 +116,9 @@ def _absorbed_latents(study: Study, variable: str) -> tuple[str, ...]:
 
 def unsupported_reason(study: Study) -> str | None:
     """Why the joint model cannot represent this study (None when it can). Continuous
-    covariates and parents are admitted (continuous.py), except a continuous covariate with a
-    continuous parent (their joint distribution would be lost) and a mechanism with more than
-    two continuous parents (its grid of atoms would be too large)."""
+    covariates and parents are admitted (continuous.py), except a continuous covariate with
+    more than one continuous parent and a mechanism with more than two continuous parents
+    (their grids of atoms would be too large)."""
     query = study.query
     relevant = relevant_variables(study)
     if not is_discrete(study.variable(query.treatment)):
@@ -136,10 +136,10 @@ def unsupported_reason(study: Study) -> str | None:
             continue
         continuous = [p for p in study.parents(name)
                       if study.variable(p).observed and not is_discrete(study.variable(p))]
-        if name != query.outcome and not is_discrete(variable) and continuous:
-            return (f"'{name}' is {variable.kind} with a {study.variable(continuous[0]).kind} "
-                    f"parent '{continuous[0]}': the joint model keeps continuous covariates "
-                    "as atoms of their own distributions and cannot yet keep two jointly")
+        if name != query.outcome and not is_discrete(variable) and len(continuous) > 1:
+            return (f"'{name}' is {variable.kind} with {len(continuous)} continuous parents "
+                    f"({', '.join(sorted(continuous))}): the joint model's atoms keep a "
+                    "continuous covariate jointly with at most one continuous parent")
         if len(continuous) > 2:
             return (f"'{name}' has {len(continuous)} continuous parents "
                     f"({', '.join(sorted(continuous))}): the joint model's grid of atoms "
