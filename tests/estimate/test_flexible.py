@@ -369,3 +369,24 @@ def test_a_target_beyond_the_fitted_range_is_reported(tmp_path: Path) -> None:
 
 def trial_max(folder: Path) -> float:
     return float(pd.read_csv(folder / "trial.csv").W.max())
+
+
+def test_a_normal_childs_partial_tie_interpolates_between_pooled_and_alone() -> None:
+    rng = np.random.default_rng(5)
+    x = np.column_stack([np.ones(500), rng.normal(size=500)])
+    y = 0.5 + 0.8 * x[:, 1] + rng.normal(0, 1, 500)
+    y[100:] += 0.6  # the source's mechanism is shifted
+    own = Block(x[:100], y[:100], np.ones(100), None)
+    source = Block(x[100:], y[100:], np.ones(400), 0)
+    ridge = np.full(2, 1 / 2.5**2)
+    shared = fit_blocks([own, replace(source, shift=None)], ridge, [], [], "normal")
+    alone = fit_blocks([own], ridge, [], [], "normal")
+    middle = fit_blocks([own, source], ridge, [], [0.3], "normal")
+    # the exact least-squares answers at the two ends
+    pooled = np.linalg.lstsq(x, y, rcond=None)[0]
+    own_only = np.linalg.lstsq(x[:100], y[:100], rcond=None)[0]
+    assert np.allclose(shared.mean, pooled, atol=0.01)
+    assert np.allclose(alone.mean, own_only, atol=0.02)
+    assert min(shared.mean[0], alone.mean[0]) < middle.mean[0] < max(shared.mean[0],
+                                                                     alone.mean[0])
+    assert abs(shared.sigma - 1.0) < 0.15 and abs(alone.sigma - 1.0) < 0.2
