@@ -390,3 +390,30 @@ def test_a_normal_childs_partial_tie_interpolates_between_pooled_and_alone() -> 
     assert min(shared.mean[0], alone.mean[0]) < middle.mean[0] < max(shared.mean[0],
                                                                      alone.mean[0])
     assert abs(shared.sigma - 1.0) < 0.15 and abs(alone.sigma - 1.0) < 0.2
+
+
+def test_model_statements_the_estimate_cannot_use_are_reported(tmp_path: Path) -> None:
+    rng = np.random.default_rng(1)
+    n = 200
+    a, z = rng.integers(0, 2, n), rng.integers(0, 2, n)
+    y = (rng.random(n) < 0.3 + 0.2 * a).astype(int)
+    pd.DataFrame({"A": a, "Z": z, "Y": y}).to_csv(tmp_path / "t.csv", index=False)
+    (tmp_path / "s.tdag").write_text("""\
+tdag 1
+population gpt source
+population human target
+var A binary treatment
+var Z binary
+var Y binary outcome
+{A Z} -> Y
+Z <-> Y
+model Y ~ A + Z
+data human "t.csv" experiment(A)
+estimate effect of A on Y in human contrast 1 vs 0
+""")
+    result = estimate_study(load(tmp_path / "s.tdag"), draws=200, checks=False,
+                            robustness=False).to_json()
+    assert not result["method"].startswith("joint model")
+    assert ("the model statements (model Y ~ A + Z) apply to the joint model only, which this "
+            "study cannot use ('Y <-> Z' confounds variables the effect depends on): this "
+            "estimate does not use them") in result["warnings"]

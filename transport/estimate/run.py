@@ -370,6 +370,12 @@ def estimate_study(
     else:
         found_checks = _checks(study, loaded, draws, rng) if checks else ()
     warnings = list(path["notes"])
+    if study.models and not path["method"].startswith("joint model"):
+        stated = "; ".join(f"model {m.variable} ~ {m.text}" for m in study.models)
+        warnings.append(f"the model statements ({stated}) apply to the joint model only, "
+                        "which this study cannot use ("
+                        f"{unsupported_reason(study) or 'a mechanism no dataset informs'}): "
+                        "this estimate does not use them")
     if not identification.transportable and not path.get("prior_driven"):
         warnings.append(
             "no nonparametric transport formula exists; this estimate rests on the parametric "
