@@ -266,6 +266,39 @@ class CalibrationSpec:
     columns: tuple[tuple[str, str], ...] = ()
 
 
+#: The basis size of a penalised spline when none is written (`spline(W)`, and the joint
+#: model's default form for a continuous parent).
+DEFAULT_SPLINE_BASIS = 10
+
+
+@dataclass(frozen=True)
+class ModelFactor:
+    """One factor of a `model` term: a parent as it enters the linear predictor.
+    `transform` is "level" (indicators of a discrete parent's levels), "linear" (x),
+    "power" (x^degree) or "spline" (a penalised B-spline basis of `degree` functions)."""
+
+    variable: str
+    transform: Literal["level", "linear", "power", "spline"]
+    degree: int = 1
+
+
+@dataclass(frozen=True)
+class ModelTerm:
+    """A product of factors (one factor: a main effect; several: their interaction)."""
+
+    factors: tuple[ModelFactor, ...]
+
+
+@dataclass(frozen=True)
+class MechanismModel:
+    """A `model V ~ ...` statement: the stated form of V's mechanism (an intercept is always
+    included). `text` is the right-hand side as written, for reports."""
+
+    variable: str
+    terms: tuple[ModelTerm, ...]
+    text: str
+
+
 @dataclass(frozen=True)
 class StudyInfo:
     title: str | None = None
@@ -293,6 +326,11 @@ class Study:
     hypotheses: tuple[str, ...] = ()
     decision: Decision | None = None
     calibrations: tuple[CalibrationSpec, ...] = ()
+    models: tuple[MechanismModel, ...] = ()
+
+    def model_of(self, variable: str) -> MechanismModel | None:
+        """The `model` statement for `variable`'s mechanism, if the file has one."""
+        return next((m for m in self.models if m.variable == variable), None)
 
     @property
     def target(self) -> Population:

@@ -1,4 +1,4 @@
-"""Generate the persona-age example: a continuous covariate, so the parametric model runs.
+"""Generate the persona-age example: a continuous covariate carried by the joint model.
 
 An LLM answers a donation-appeal experiment as personas whose ages the researcher drew
 from N(32, 8); the people the claim is about are older, N(48, 14). The appeal (treatment)

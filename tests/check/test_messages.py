@@ -41,6 +41,15 @@ def render_all(text: str, name: str = "t.tdag") -> str:
 
 HEAD = MINIMAL_STUDY
 
+# a continuous parent and a latent one of y, for the `model` statement's cases
+MODEL_HEAD = """\
+var w continuous
+var u latent
+w -> y
+u -> y
+differs w, u
+"""
+
 PREFIX = """\
 population gpt source
 population human target
@@ -1538,6 +1547,117 @@ t.tdag:4:5: warning[W105]: 'y' does not descend from 'x': the graph says the eff
    = help: add the causal path from 'x' to 'y'
 """,
         id="W105-outcome-not-downstream",
+    ),
+    pytest.param(
+        HEAD + MODEL_HEAD + """\
+model y ~ x * w
+model y ~ x
+estimate effect of x on y
+""",
+        """\
+t.tdag:13:1: error[E120]: 'y' already has a model on line 12
+ 13 | model y ~ x
+    | ^^^^^^^^^^^
+""",
+        id="E120-two-models",
+    ),
+    pytest.param(
+        HEAD + MODEL_HEAD + """\
+var z binary
+z -> x
+differs z
+model y ~ x + z + W
+estimate effect of x on y
+""",
+        """\
+t.tdag:15:15: error[E121]: 'z' is not a parent of 'y' (its parents: u, w, x)
+ 15 | model y ~ x + z + W
+    |               ^
+    = help: add the edge z -> y, or drop the factor
+t.tdag:15:19: error[E040]: unknown variable 'W'
+ 15 | model y ~ x + z + W
+    |                   ^
+    = help: did you mean 'w'?
+""",
+        id="E121-not-a-parent",
+    ),
+    pytest.param(
+        HEAD + MODEL_HEAD + """\
+model y ~ x * splin(w, 6)
+estimate effect of x on y
+""",
+        """\
+t.tdag:12:15: error[E122]: unknown function 'splin' in a model term
+ 12 | model y ~ x * splin(w, 6)
+    |               ^^^^^
+    = help: did you mean 'spline'?
+""",
+        id="E122-unknown-function",
+    ),
+    pytest.param(
+        HEAD + MODEL_HEAD + """\
+model y ~ spline(x) + x^2 + u
+estimate effect of x on y
+""",
+        """\
+t.tdag:12:11: error[E123]: 'x' is binary: spline() applies to a continuous or count parent
+ 12 | model y ~ spline(x) + x^2 + u
+    |           ^^^^^^^^^
+    = help: write x alone: a binary parent enters by its levels
+t.tdag:12:23: error[E123]: 'x' is binary: a power applies to a continuous or count parent
+ 12 | model y ~ spline(x) + x^2 + u
+    |                       ^^^
+    = help: write x alone: a binary parent enters by its levels
+t.tdag:12:29: error[E123]: 'u' is latent: a model term names observed parents
+ 12 | model y ~ spline(x) + x^2 + u
+    |                             ^
+""",
+        id="E123-shape-of-a-discrete-parent",
+    ),
+    pytest.param(
+        HEAD + MODEL_HEAD + """\
+model y ~ x * spline(w, 2) + w^1.5
+estimate effect of x on y
+""",
+        """\
+t.tdag:12:25: error[E124]: a spline's basis size is a whole number from 4 to 40
+ 12 | model y ~ x * spline(w, 2) + w^1.5
+    |                         ^
+t.tdag:12:32: error[E124]: a power is a whole number from 2 to 4
+ 12 | model y ~ x * spline(w, 2) + w^1.5
+    |                                ^^^
+    = help: write w for its linear term
+""",
+        id="E124-sizes",
+    ),
+    pytest.param(
+        HEAD + MODEL_HEAD + """\
+w -> x
+model x ~ w
+estimate effect of x on y
+""",
+        """\
+t.tdag:13:7: error[E125]: 'x' is the treatment: the effect sets it, so its mechanism is not modelled
+ 13 | model x ~ w
+    |       ^
+""",
+        id="E125-treatment",
+    ),
+    pytest.param(
+        HEAD + MODEL_HEAD + """\
+var v binary
+v -> w
+differs v
+model w ~ v
+estimate effect of x on y
+""",
+        """\
+t.tdag:15:7: error[E126]: 'w' is a continuous covariate: the joint model takes its distribution from its rows, so it has no model to state
+ 15 | model w ~ v
+    |       ^
+    = help: a model states the form of the outcome's mechanism or of a discrete one
+""",
+        id="E126-continuous-covariate",
     ),
     *DESIGN_CASES,
 ]

@@ -16,14 +16,15 @@ from transport.estimate.conjugate import dirichlet_draws, mean_draws
 from transport.estimate.run import NotEstimable, estimate_study
 
 # The simulated examples (those with a truth.json) the exact path serves; persona_age (a
-# continuous covariate) needs the parametric model and is tested with the slow set.
+# continuous covariate, served by the joint model's splines and atoms) is tested on its own
+# in the slow set.
 # zepid_generalize holds zEpid's data, not our simulation (see tests/estimate/test_frequentist.py).
 # (the transport examples: a truth.json with the true effect and each source's naive one;
 # the conjoint example's truth is tested with its mixed-subjects estimators)
 SIMULATED = [p for p in EXAMPLES if (p.parent / "truth.json").is_file()
              and "naive_effect" in json.loads((p.parent / "truth.json").read_text())]
 EXACT = [p for p in SIMULATED if p.parent.name != "persona_age"]
-PARAMETRIC = [p for p in SIMULATED if p.parent.name == "persona_age"]
+CONTINUOUS = [p for p in SIMULATED if p.parent.name == "persona_age"]
 
 
 @pytest.fixture(scope="module")
@@ -48,17 +49,17 @@ def test_naive_source_effect_misses_the_truth(path: Path, results: dict) -> None
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", PARAMETRIC, ids=[p.parent.name for p in PARAMETRIC])
-def test_parametric_example_covers_the_truth_and_reports_mcmc_diagnostics(path: Path) -> None:
+@pytest.mark.parametrize("path", CONTINUOUS, ids=[p.parent.name for p in CONTINUOUS])
+def test_continuous_covariate_example_covers_the_truth_on_the_joint_model(path: Path) -> None:
     truth = json.loads((path.parent / "truth.json").read_text())
     result = estimate_study(load(path)).to_json()
-    assert result["method"].startswith("parametric joint model")
+    assert result["method"].startswith("joint model")
     low, high = result["effect"]["hdi_95"]
     assert low <= truth["true_effect"] <= high
     naive_low, naive_high = result["naive"]["hdi_95"]
     assert not naive_low <= truth["true_effect"] <= naive_high
-    diagnostics = result["diagnostics"]
-    assert diagnostics["rhat_max"] < 1.01 and diagnostics["divergences"] == 0
+    assert abs(result["naive"]["mean"] - truth["naive_effect"]["llm"]) < 0.05
+    assert result["diagnostics"]["divergences"] == 0  # exact draws: nothing to diagnose
     assert result["robustness"]["applies"] and result["robustness"]["scale_at_flip"] is not None
     assert result == estimate_study(load(path)).to_json()  # same seed, same numbers
 

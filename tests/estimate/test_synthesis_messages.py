@@ -95,11 +95,17 @@ def test_scales_other_than_the_difference_are_refused_where_only_the_parametric_
         tmp_path):
     from transport.errors import DataError
 
-    path = write_study(tmp_path, "shared y for llm", f"{LLM}\n{HUMAN_COVARIATES}")
-    text = path.read_text().replace("var z categorical(a, b, c)", "var z continuous")
-    (tmp_path / "llm.csv").write_text("z,x,y\n" + "\n".join(
-        f"{i % 7}.5,{i % 2},{(i // 3) % 2}" for i in range(60)) + "\n")
-    (tmp_path / "human_z.csv").write_text("z\n" + "\n".join(f"{i % 5}.0" for i in range(40)))
+    # a continuous covariate with two continuous parents: the joint model's grid of atoms
+    # would be too large (evidence.unsupported_reason), so only the parametric model serves
+    path = write_study(tmp_path, "shared y for llm", LLM + "\n"
+                       + HUMAN_COVARIATES.replace("measures(z)", "measures(z, v, u)"))
+    text = path.read_text().replace(
+        "var z categorical(a, b, c)",
+        "var z continuous\nvar v continuous\nvar u continuous\n{v u} -> z\ndiffers v, u")
+    (tmp_path / "llm.csv").write_text("u,v,z,x,y\n" + "\n".join(
+        f"{i % 5}.75,{i % 3}.25,{i % 7}.5,{i % 2},{(i // 3) % 2}" for i in range(60)) + "\n")
+    (tmp_path / "human_z.csv").write_text("u,v,z\n" + "\n".join(
+        f"{i % 6}.75,{i % 4}.25,{i % 5}.0" for i in range(40)))
     path.write_text(text.replace("estimate effect of x on y in human",
                                  "estimate effect of x on y in human scale ratio"))
     with pytest.raises(DataError, match=re.escape(

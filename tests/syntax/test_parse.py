@@ -14,6 +14,7 @@ KEYWORDS = {
     "Version": "tdag", "StudyDecl": "study", "PopulationDecl": "population",
     "VariableDecl": "var", "DataDecl": "data", "QueryDecl": "estimate", "FitDecl": "fit",
     "HypothesisDecl": "hypothesis", "DecisionDecl": "decide", "CalibrationDecl": "calibration",
+    "ModelDecl": "model",
 }
 
 

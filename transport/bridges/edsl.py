@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from transport.errors import DataError, UsageError
+from transport.syntax.grammar import STATEMENT_KEYWORDS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -97,8 +98,7 @@ def _level(value: str) -> str:
     return value if _NAME.match(value) and value not in _KEYWORDS else quote(value)
 
 
-_KEYWORDS = {"tdag", "study", "population", "var", "shared", "differs", "partial", "data",
-             "estimate", "fit", "hypothesis", "decide", "calibration"}
+_KEYWORDS = STATEMENT_KEYWORDS  # a level spelled like a statement keyword is quoted
 
 
 # --- reading -----------------------------------------------------------------------------

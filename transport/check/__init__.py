@@ -22,6 +22,7 @@ from transport.check.rules_declarations import (
 )
 from transport.check.rules_design import check_design
 from transport.check.rules_graph import check_connected, check_cycles, check_edges
+from transport.check.rules_models import check_models
 from transport.check.rules_post_treatment import check_post_treatment
 from transport.check.rules_query import (
     check_calibrations,
@@ -53,6 +54,7 @@ RULES: tuple[Rule, ...] = (
     check_calibrations,
     check_coverage,
     check_post_treatment,
+    check_models,
 )
 
 

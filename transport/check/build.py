@@ -9,12 +9,16 @@ from transport.check.rules_assumptions import declarations
 from transport.check.rules_coverage import query_names
 from transport.check.rules_declarations import level_text
 from transport.study import (
+    DEFAULT_SPLINE_BASIS,
     Assumption,
     CalibrationSpec,
     CoefficientMechanism,
     DataSpec,
     Decision,
     FitSettings,
+    MechanismModel,
+    ModelFactor,
+    ModelTerm,
     Population,
     Prediction,
     Query,
@@ -27,6 +31,7 @@ from transport.study import (
     confounder,
 )
 from transport.syntax import ast
+from transport.syntax.unparse import model_text
 
 
 def build_study(ctx: Context, path: Path | None) -> Study:
@@ -69,7 +74,33 @@ def build_study(ctx: Context, path: Path | None) -> Study:
             )
             for c in ctx.calibrations
         ),
+        models=tuple(_model(m, {v.name: v for v in variables}) for m in ctx.models),
     )
+
+
+def _model(decl: ast.ModelDecl, variables: dict[str, Variable]) -> MechanismModel:
+    """A `model` statement's terms with `*` expanded (every product of the crossed factors,
+    as in R's formulas), repeated terms dropped, in the order written."""
+    import itertools
+
+    def factor(ref: ast.ModelFactorRef) -> ModelFactor:
+        name = ref.variable.text
+        if ref.function is not None:
+            size = int(ref.argument.value) if ref.argument is not None else DEFAULT_SPLINE_BASIS
+            return ModelFactor(name, "spline", size)
+        if ref.power is not None:
+            return ModelFactor(name, "power", int(ref.power.value))
+        return ModelFactor(name, "level" if variables[name].discrete else "linear")
+
+    terms: list[ModelTerm] = []
+    for written in decl.terms:
+        factors = [factor(f) for f in written.factors]
+        for size in range(1, len(factors) + 1):
+            for chosen in itertools.combinations(factors, size):
+                term = ModelTerm(tuple(chosen))
+                if term not in terms:
+                    terms.append(term)
+    return MechanismModel(decl.variable.text, tuple(terms), model_text(decl))
 
 
 def _decision(ctx: Context) -> Decision | None:

@@ -36,6 +36,7 @@ class Context:
     hypotheses: list[ast.HypothesisDecl] = field(default_factory=list)
     decisions: list[ast.DecisionDecl] = field(default_factory=list)
     calibrations: list[ast.CalibrationDecl] = field(default_factory=list)
+    models: list[ast.ModelDecl] = field(default_factory=list)
 
     @cached_property
     def populations(self) -> dict[str, ast.PopulationDecl]:
@@ -106,6 +107,7 @@ def gather(document: ast.Document) -> Context:
         ast.HypothesisDecl: context.hypotheses,
         ast.DecisionDecl: context.decisions,
         ast.CalibrationDecl: context.calibrations,
+        ast.ModelDecl: context.models,
     }
     for statement in document.statements:
         if isinstance(statement, ast.EdgeChain):

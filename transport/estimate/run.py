@@ -34,7 +34,6 @@ from transport.estimate.summary import describe
 from transport.estimate.synthesis.evidence import relevant_variables, unsupported_reason
 from transport.estimate.synthesis.path import (
     BORROWING_DISCOUNTED,
-    METHOD,
     SynthesisResult,
     joint_supported,
     synthesise,
@@ -245,8 +244,8 @@ def _by_mechanism(found: SynthesisResult) -> dict:
 
 def _unused_coefficient_ties(study: Study, found: SynthesisResult) -> list[str]:
     """Edge-level `shared A -> B` claims on a mechanism the effect depends on whose source
-    gives B's mechanism no other tie: the joint model estimates mechanisms cell by cell,
-    with no coefficient to tie, so the claim adds nothing there and the output says so."""
+    gives B's mechanism no other tie: the joint model ties whole mechanisms, not single
+    coefficients, so the claim adds nothing there and the output says so."""
     relevant = set(relevant_variables(study))
     borrowed = {(b.population, b.mechanism) for b in found.borrowing}
     notes = []
@@ -257,8 +256,8 @@ def _unused_coefficient_ties(study: Study, found: SynthesisResult) -> list[str]:
             continue
         notes.append(
             f"'shared {mechanism.tail} -> {mechanism.head} for {row.source}' is not used: "
-            f"the joint model estimates {mechanism.head}'s mechanism cell by cell, with no "
-            f"coefficient to tie, and {row.source}'s rows enter it only through a `shared` or "
+            f"the joint model ties whole mechanisms, not single coefficients, and "
+            f"{row.source}'s rows enter {mechanism.head}'s only through a `shared` or "
             f"`partial {mechanism.head}` claim"
         )
     return notes
@@ -269,7 +268,7 @@ def _joint_path(study, loaded, draws, seed, checks, robustness) -> dict:
     found = synthesise(study, loaded, draws, seed, checks=checks, robustness=robustness)
     summary = describe(found.effect)
     prior_sd = float(np.std(found.prior_effect, ddof=1))
-    notes = []
+    notes = list(found.notes)
     if found.untested:
         notes.append(
             "prior-driven: the target's mechanism of "
@@ -290,7 +289,7 @@ def _joint_path(study, loaded, draws, seed, checks, robustness) -> dict:
                      "measure it and its parents")
     notes += _unused_coefficient_ties(study, found)
     return {
-        "method": METHOD,
+        "method": found.method,
         "effect_draws": found.effect,
         "prior_draws": found.prior_effect,
         "effect": summary,
@@ -394,6 +393,12 @@ def estimate_study(
     else:
         found_checks = _checks(study, loaded, draws, rng) if checks else ()
     warnings = list(path["notes"])
+    if study.models and not path["method"].startswith("joint model"):
+        stated = "; ".join(f"model {m.variable} ~ {m.text}" for m in study.models)
+        warnings.append(f"the model statements ({stated}) apply to the joint model only, "
+                        "which this study cannot use ("
+                        f"{unsupported_reason(study) or 'a mechanism no dataset informs'}): "
+                        "this estimate does not use them")
     if not identification.transportable and not path.get("prior_driven"):
         warnings.append(
             "no nonparametric transport formula exists; this estimate rests on the parametric "

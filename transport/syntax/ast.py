@@ -347,6 +347,35 @@ class CalibrationDecl:
     span: Span = _span()
 
 
+@dataclass(frozen=True)
+class ModelFactorRef:
+    """One factor of a `model` term as written: `W`, `W^2` (`power`) or `spline(W, 6)`
+    (`function`, with its optional argument)."""
+
+    variable: Name
+    function: Name | None = None
+    argument: Number | None = None
+    power: Number | None = None
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class ModelTermRef:
+    """Factors joined by `*`."""
+
+    factors: tuple[ModelFactorRef, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class ModelDecl:
+    """`model V ~ term + term ...`: the form of V's mechanism in the joint model."""
+
+    variable: Name
+    terms: tuple[ModelTermRef, ...]
+    span: Span = _span()
+
+
 Statement = (
     Version
     | StudyDecl
@@ -360,6 +389,7 @@ Statement = (
     | HypothesisDecl
     | DecisionDecl
     | CalibrationDecl
+    | ModelDecl
 )
 
 

@@ -279,3 +279,24 @@ class ToAst(Transformer):
             _name(label), _name(compare_effect), _number(effect), _name(compare_prob),
             _number(prob), _span(children),
         )
+
+    def model(self, children):
+        variable, *terms = _values(children)
+        return ast.ModelDecl(_name(variable), tuple(terms), _span(children))
+
+    def model_term(self, children):
+        return ast.ModelTermRef(tuple(_values(children)), _span(children))
+
+    def factor_name(self, children):
+        (variable,) = _values(children)
+        return ast.ModelFactorRef(_name(variable), span=_span(children))
+
+    def factor_power(self, children):
+        variable, power = _values(children)
+        return ast.ModelFactorRef(_name(variable), power=_number(power), span=_span(children))
+
+    def factor_call(self, children):
+        function, variable, *argument = _values(children)
+        return ast.ModelFactorRef(_name(variable), _name(function),
+                                  _number(argument[0]) if argument else None,
+                                  span=_span(children))

@@ -13,7 +13,7 @@ _REPOSITORY = Path(__file__).resolve().parents[2] / "grammar" / "tdag.lark"
 STATEMENT_KEYWORDS = frozenset(
     {
         "tdag", "study", "population", "var", "shared", "differs", "partial", "data",
-        "estimate", "fit", "hypothesis", "decide", "calibration",
+        "estimate", "fit", "hypothesis", "decide", "calibration", "model",
     }
 )
 

@@ -235,6 +235,8 @@ def render(statement: ast.Statement, widths: list[int] | None = None) -> list[st
         return _wrapped(statement, text)
     if isinstance(statement, ast.HypothesisDecl):
         return [f"hypothesis {quote(statement.text.value)}"]
+    if isinstance(statement, ast.ModelDecl):
+        return [f"model {statement.variable.text} ~ {model_text(statement)}"]
     if isinstance(statement, ast.DecisionDecl):
         return [
             f"decide {statement.label.text} if prob(effect {statement.effect_comparison.text} "
@@ -248,6 +250,21 @@ def render(statement: ast.Statement, widths: list[int] | None = None) -> list[st
         )
         return [f"fit{options}"]
     raise TypeError(type(statement).__name__)
+
+
+def model_text(statement: ast.ModelDecl) -> str:
+    """A `model` statement's right-hand side in canonical form."""
+    return " + ".join(" * ".join(_model_factor(f) for f in term.factors)
+                      for term in statement.terms)
+
+
+def _model_factor(factor: ast.ModelFactorRef) -> str:
+    if factor.function is not None:
+        argument = f", {_number(factor.argument)}" if factor.argument is not None else ""
+        return f"{factor.function.text}({factor.variable.text}{argument})"
+    if factor.power is not None:
+        return f"{factor.variable.text}^{_number(factor.power)}"
+    return factor.variable.text
 
 
 def _blank_between(lines: list[str], after: int, before: int) -> bool:

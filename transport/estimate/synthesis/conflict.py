@@ -27,9 +27,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from transport.estimate.levels import contrast_positions
-from transport.estimate.synthesis.discrete import discrete_draws
+from transport.estimate.synthesis.draws import draw_function
 from transport.estimate.synthesis.evidence import Group, MechanismEvidence
-from transport.estimate.synthesis.gaussian import gaussian_draws, group_sigma
+from transport.estimate.synthesis.gaussian import group_sigma
 from transport.study import Study
 
 STATISTIC_DRAWS = 2000
@@ -68,7 +68,7 @@ def statistic_draws(evidence: MechanismEvidence, values: np.ndarray, weights: np
     """Per draw: the standardised treatment contrast (or mean) of the mechanism."""
     draws = values.shape[0]
     if evidence.kind == "discrete":
-        values = values @ np.arange(evidence.levels, dtype=float)
+        values = values @ level_values(evidence)
     grid = values.reshape((draws, *evidence.shape))
     axis = evidence.treatment_axis
     if axis is None:
@@ -78,19 +78,41 @@ def statistic_draws(evidence: MechanismEvidence, values: np.ndarray, weights: np
     return (diff * weights[None]).reshape(draws, -1).sum(axis=1)
 
 
+def level_values(evidence: MechanismEvidence) -> np.ndarray:
+    """The number each level of a discrete mechanism stands for in its mean: the level's
+    position, or a continuous covariate's atom value."""
+    if evidence.atoms is not None:
+        return np.asarray(evidence.atoms.values, dtype=float)
+    return np.arange(evidence.levels, dtype=float)
+
+
+def scale_of_mechanism(evidence: MechanismEvidence, group: Group) -> float:
+    """The unit of a shift: the outcome's pooled within-cell sd for a continuous child, a
+    continuous covariate's sd over its atoms, 1 (log-odds) for a discrete child."""
+    if evidence.atoms is not None:
+        a = level_values(evidence)
+        counts = group.stats.sum(axis=0)
+        total = counts.sum()
+        if total <= 0:
+            return 1.0
+        mean = counts @ a / total
+        sd = float(np.sqrt(max(counts @ (a - mean) ** 2 / total, 0.0)))
+        return sd if sd > 0 else 1.0
+    return group_sigma(group.stats) if evidence.kind != "discrete" else 1.0
+
+
 def own_values(evidence: MechanismEvidence, group: Group, rng: np.random.Generator,
                draws: int = STATISTIC_DRAWS) -> np.ndarray:
     """Posterior draws of a population's mechanism from its own rows alone."""
     alone = replace(evidence, groups=(replace(group, relation="own", sd=None),))
-    draw = discrete_draws if evidence.kind == "discrete" else gaussian_draws
-    return draw(alone, draws, rng).values
+    return draw_function(evidence)(alone, draws, rng).values
 
 
 def shift_spread(evidence: MechanismEvidence, values: np.ndarray, sd: float,
                  sigma: float) -> float:
     """How far a Normal(0, sd) shift of the effect-relevant coefficient moves the statistic:
     sd times the average slope of the mean in the log-odds (sd outcome sds, continuous)."""
-    if evidence.kind != "discrete":
+    if evidence.kind != "discrete" or evidence.atoms is not None:
         return sd * sigma
     probabilities = values.mean(axis=0)
     levels = np.arange(evidence.levels, dtype=float)
@@ -101,7 +123,7 @@ def shift_spread(evidence: MechanismEvidence, values: np.ndarray, sd: float,
 
 def robust_spread(evidence: MechanismEvidence, sigma: float) -> float:
     """The spread of a source that does not share the mechanism, on the statistic's scale."""
-    if evidence.kind == "discrete":
+    if evidence.kind == "discrete" and evidence.atoms is None:
         return ROBUST_SPREAD * max(evidence.levels - 1, 1)
     return ROBUST_SPREAD_CONTINUOUS * sigma
 
@@ -146,7 +168,7 @@ def mechanism_conflict(study: Study, evidence: MechanismEvidence, seed_stream
     if own is None or own.rows == 0 or not evidence.borrowed:
         return None
     weights = common_weights(evidence, (own,))
-    sigma = group_sigma(own.stats) if evidence.kind != "discrete" else 1.0
+    sigma = scale_of_mechanism(evidence, own)
     statistics, slopes = {}, {}
     for group in (own, *evidence.borrowed):
         values = own_values(evidence, group, seed_stream(group.population))

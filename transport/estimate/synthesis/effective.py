@@ -292,3 +292,28 @@ def _powered(
         labelled_effective_n=_size(own, kind),
         effective_n=float(found[best].effective_n.sum()))
     return result, found[best].stats
+
+
+def clustered_row_weights(
+    items: Sequence[LoadedData], cell: np.ndarray, value: np.ndarray, weight: np.ndarray,
+    kind: str, levels: int, shape: tuple[int, ...], axis: int | None,
+) -> tuple[np.ndarray, Effective | None]:
+    """Row weights divided by their cell's design effect, for mechanisms whose cells are
+    not the parents' levels (continuous.py's grid of levels and atoms): `cell`, `value`
+    (level position, or the value of a continuous child) and `weight` are the rows of
+    `items` in order, `shape` the grid and `axis` the treatment's position in it. Returns
+    the weights unchanged and None when no dataset declares a cluster."""
+    columns = tuple(sorted({_design(d).cluster.column for d in items
+                            if _design(d).cluster is not None}))
+    if not columns:
+        return weight, None
+    keys = np.concatenate([_cluster_keys(d) for d in items]) if items else np.zeros(0, object)
+    cells = int(np.prod(shape)) if shape else 1
+    rows = _canonical(_Rows(np.asarray(cell, dtype=np.int64), np.asarray(value, dtype=float),
+                            np.asarray(weight, dtype=float), keys, {}))
+    stats, per_cell, pooled, count = _clustered(rows, kind, levels, cells, shape, axis)
+    seen = _occupied(stats, kind)
+    found = per_cell[seen] if seen.any() else np.ones(1)
+    adjusted = np.asarray(weight, dtype=float) / per_cell[np.asarray(cell, dtype=np.int64)]
+    summary = ClusterSummary(columns, count, pooled, float(found.min()), float(found.max()))
+    return adjusted, Effective(float(np.sum(weight)), float(adjusted.sum()), summary, None)

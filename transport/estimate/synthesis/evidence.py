@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -27,6 +28,10 @@ from transport.estimate.synthesis.effective import Effective, adjusted_statistic
 from transport.graph.algorithms import ancestors_without_incoming
 from transport.study import Study, VariableMechanism
 
+if TYPE_CHECKING:  # the continuous-variable types (continuous.py builds such evidence)
+    from transport.estimate.synthesis.continuous import Atoms
+    from transport.estimate.synthesis.regression import RegressionSpec
+
 Relation = str  # "target" (the target's own rows), "shared", "partial", or "own"
 
 
@@ -34,7 +39,8 @@ Relation = str  # "target" (the target's own rows), "shared", "partial", or "own
 class Group:
     """One population's rows that inform one mechanism, as sufficient statistics per
     parent cell: for a discrete variable a (cells x levels) table of counts, for a
-    continuous one a (cells x 3) table of n, sum and sum of squares."""
+    continuous one a (cells x 3) table of n, sum and sum of squares. A mechanism with a
+    continuous parent also keeps the rows themselves in `table` (continuous.py)."""
 
     population: str
     relation: Relation
@@ -44,11 +50,15 @@ class Group:
     paths: tuple[str, ...]
     statement: str | None = None
     effective: Effective | None = None  # clusters / predictions made stats effective
+    table: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
 class MechanismEvidence:
-    """Everything the data say about one of the target's mechanisms."""
+    """Everything the data say about one of the target's mechanisms. A continuous parent's
+    axis of `shape` runs over its atoms; `atoms` is set when the variable is itself a
+    continuous covariate (its levels are then its atoms), `regression` when some parent is
+    continuous (continuous.py)."""
 
     variable: str
     parents: tuple[str, ...]
@@ -58,6 +68,8 @@ class MechanismEvidence:
     groups: tuple[Group, ...]
     unused: tuple[tuple[str, str], ...] = ()
     treatment: str | None = None
+    atoms: Atoms | None = None
+    regression: RegressionSpec | None = None
 
     @property
     def treatment_axis(self) -> int | None:
@@ -106,7 +118,10 @@ def _absorbed_latents(study: Study, variable: str) -> tuple[str, ...]:
 
 
 def unsupported_reason(study: Study) -> str | None:
-    """Why the conjugate joint model cannot represent this study (None when it can)."""
+    """Why the joint model cannot represent this study (None when it can). Continuous
+    covariates and parents are admitted (continuous.py), except a continuous covariate with
+    more than one continuous parent and a mechanism with more than two continuous parents
+    (their grids of atoms would be too large)."""
     query = study.query
     relevant = relevant_variables(study)
     if not is_discrete(study.variable(query.treatment)):
@@ -122,12 +137,16 @@ def unsupported_reason(study: Study) -> str | None:
             if len(children) != 1 or study.parents(name):
                 return f"the latent '{name}' is a common cause of {', '.join(children)}"
             continue
-        if name != query.outcome and not is_discrete(variable):
-            return f"'{name}' is {variable.kind}: the conjugate model counts discrete covariates"
-        for parent in study.parents(name):
-            parent_variable = study.variable(parent)
-            if parent_variable.observed and not is_discrete(parent_variable):
-                return f"'{parent}' is {parent_variable.kind}"
+        continuous = [p for p in study.parents(name)
+                      if study.variable(p).observed and not is_discrete(study.variable(p))]
+        if name != query.outcome and not is_discrete(variable) and len(continuous) > 1:
+            return (f"'{name}' is {variable.kind} with {len(continuous)} continuous parents "
+                    f"({', '.join(sorted(continuous))}): the joint model's atoms keep a "
+                    "continuous covariate jointly with at most one continuous parent")
+        if len(continuous) > 2:
+            return (f"'{name}' has {len(continuous)} continuous parents "
+                    f"({', '.join(sorted(continuous))}): the joint model's grid of atoms "
+                    "takes at most two")
     return None
 
 

@@ -35,13 +35,17 @@ from transport.estimate.synthesis.conflict import (
     configuration_log_marginals,
     mechanism_conflict,
 )
-from transport.estimate.synthesis.discrete import discrete_draws
+from transport.estimate.synthesis.continuous import (
+    continuous_evidence,
+    covariate_atoms,
+    involves_continuous,
+)
+from transport.estimate.synthesis.draws import draw_function
 from transport.estimate.synthesis.evidence import (
     MechanismEvidence,
     mechanism_evidence,
     mechanism_variables,
 )
-from transport.estimate.synthesis.gaussian import gaussian_draws
 from transport.study import Study
 
 
@@ -89,8 +93,11 @@ class JointModel:
         order = mechanism_variables(study)
         own = population or study.target.name
         is_target = own == study.target.name
+        atoms = covariate_atoms(study, loaded, order, own)
         evidence = {
-            v: mechanism_evidence(study, loaded, v, None if is_target else own)
+            v: continuous_evidence(study, loaded, v, atoms, None if is_target else own)
+            if involves_continuous(study, v) else
+            mechanism_evidence(study, loaded, v, None if is_target else own)
             for v in order
         }
         conflicts = {
@@ -141,7 +148,7 @@ class JointModel:
                            and (g.population, variable) not in drop)
             scales = {p: s for (p, v), s in sds.items() if v == variable}
             rng = stream(seed, self.population, variable)
-            draw = discrete_draws if evidence.kind == "discrete" else gaussian_draws
+            draw = draw_function(evidence)
             conflict = self.conflicts.get(variable)
             logs, fallback = None, None
             if robust and conflict is not None and groups and not prior_only:

@@ -27,6 +27,7 @@ from transport.estimate.summary import hdi
 from transport.estimate.synthesis.conflict import (
     common_weights,
     own_values,
+    scale_of_mechanism,
     shift_spread,
     statistic_draws,
 )
@@ -36,7 +37,6 @@ from transport.estimate.synthesis.evidence import (
     MechanismEvidence,
     tie,
 )
-from transport.estimate.synthesis.gaussian import group_sigma
 from transport.estimate.synthesis.joint import stream
 from transport.study import Study
 
@@ -119,11 +119,15 @@ def compare(
         stats.append((statistic_draws(evidence, values, weights, study), values))
     gap = stats[0][0] - stats[1][0]
     if sd:
-        sigma = group_sigma(first.stats) if evidence.kind != "discrete" else 1.0
+        sigma = scale_of_mechanism(evidence, first)
         spread = shift_spread(evidence, stats[1][1], sd, sigma)
         gap = gap + spread * stream(seed, "shift", mechanism, *pair).standard_normal(gap.size)
     p_value = float(min(1.0, 2 * min((gap > 0).mean(), (gap < 0).mean()) + 1.0 / gap.size))
-    log_bf = _log_bayes_factor(first, second) if (evidence.kind == "discrete" and not sd) else None
+    # the cell-by-cell Bayes factor needs cells that are the mechanism's own parameters: not
+    # a regression's grid, nor a continuous covariate's atoms
+    cellwise = (evidence.kind == "discrete" and evidence.regression is None
+                and evidence.atoms is None)
+    log_bf = _log_bayes_factor(first, second) if (cellwise and not sd) else None
     contradicted = p_value < ALPHA or (log_bf is not None and log_bf > BF_LIMIT)
     what = "treatment contrast" if evidence.treatment_axis is not None else "mean"
     low, high = hdi(gap)

@@ -12,6 +12,7 @@ import numpy as np
 from transport.data.load import LoadedData
 from transport.estimate.scales import null_value, scale_of
 from transport.estimate.summary import describe
+from transport.estimate.synthesis.continuous import extrapolation_notes
 from transport.estimate.synthesis.contributions import Contribution, contributions
 from transport.estimate.synthesis.joint import JointModel, MechanismPosterior, effect_draws
 from transport.estimate.synthesis.pair_checks import PairCheck, pair_checks
@@ -23,6 +24,11 @@ METHOD = (
     "joint model of every population's mechanisms under the declared ties (exact conjugate "
     "draws; sparse cells pooled towards a lower-order model; robust mixture where human rows "
     "can check a tie), target effect by the g-formula over the target's mechanisms"
+)
+CONTINUOUS_METHOD = (
+    "; continuous parents by penalised-spline regressions (Laplace posterior, smoothness by "
+    "marginal likelihood) or the file's `model` statements, continuous covariates by "
+    "Bayesian-bootstrap atoms"
 )
 
 
@@ -56,6 +62,8 @@ class SynthesisResult:
     unused_sources: tuple[str, ...]
     together: dict | None
     effective_samples: tuple[dict, ...] = ()
+    method: str = METHOD
+    notes: tuple[str, ...] = ()
 
 
 def _borrowing(model: JointModel, posterior: dict[str, MechanismPosterior]
@@ -140,7 +148,14 @@ def synthesise(
         unused_sources=unused,
         together=together,
         effective_samples=_effective_samples(model),
+        method=METHOD + (CONTINUOUS_METHOD if _continuous(model) else ""),
+        notes=extrapolation_notes(model.evidence, study.target.name),
     )
+
+
+def _continuous(model: JointModel) -> bool:
+    return any(e.regression is not None or e.atoms is not None
+               for e in model.evidence.values())
 
 
 def _with_without(model: JointModel, check: PairCheck, draws: int, seed: int) -> PairCheck:
