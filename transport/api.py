@@ -124,7 +124,8 @@ def identify(study: StudyLike):
 
 def estimate_study(study: StudyLike, **options):
     """The posterior of the study's target effect under its stated assumptions (an
-    EstimateResult); options: seed, draws, drop_missing, checks, robustness, identification.
+    EstimateResult); options: seed, draws, drop_missing, checks, robustness, identification,
+    generalize (the target is everyone sampled).
     Raises NotEstimable when no formula exists and nothing licenses borrowing strength."""
     from transport.estimate.run import estimate_study as run
 

@@ -182,6 +182,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
         result = estimate_study(
             study, seed=args.seed, draws=args.draws, drop_missing=args.drop_missing,
             checks=not args.no_checks, robustness=not args.no_robustness,
+            generalize=args.generalize,
         )
     except NotEstimable as refusal:
         if args.format == "json":
@@ -394,6 +395,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="drop rows with missing values (the count is reported)")
     est.add_argument("--no-checks", action="store_true", help="skip the assumption checks")
     est.add_argument("--no-robustness", action="store_true", help="skip the robustness curve")
+    est.add_argument("--generalize", action="store_true",
+                     help="the target is everyone sampled: every population's covariate rows "
+                          "together (zEpid's generalize=True)")
     est.set_defaults(run=cmd_estimate)
 
     rep = commands.add_parser(

@@ -194,13 +194,16 @@ SCALES: tuple[str, ...] = ("difference", "ratio", "odds_ratio")
 @dataclass(frozen=True)
 class Query:
     """The effect of interest: P_population(outcome | do(treatment)), with its contrast and
-    the scale it is reported on (`ratio` and `odds_ratio` need a binary outcome)."""
+    the scale it is reported on (`ratio` and `odds_ratio` need a binary outcome).
+    `generalize` (set by `estimate --generalize`, not by the file) widens the target to
+    everyone sampled: every population's rows of the covariates together."""
 
     treatment: str
     outcome: str
     population: str
     contrast: tuple[int | float | str, int | float | str] | None = None
     scale: Scale = "difference"
+    generalize: bool = False
 
 
 @dataclass(frozen=True)

@@ -341,6 +341,7 @@ def estimate_study(
     checks: bool = True,
     robustness: bool = True,
     identification=None,
+    generalize: bool = False,
 ) -> EstimateResult:
     """The posterior of the study's target effect; NotEstimable when there is none.
 
@@ -348,7 +349,10 @@ def estimate_study(
     continuous outcome allowed); otherwise the parametric model, when the effect is
     transportable or a `partial` (or edge-level `shared`) statement gives it something to
     borrow; otherwise a refusal with the reason. `identification` is the study's own
-    identification result when the caller already has it (it is computed otherwise)."""
+    identification result when the caller already has it (it is computed otherwise).
+    `generalize=True` widens the target to everyone sampled (every population's covariate
+    rows together, the outcome's mechanism tied as declared), as zEpid's `generalize=True`;
+    only the joint model serves it."""
     from transport.identification.from_study import identify_study as identify
 
     seed = _seed(study, seed)
@@ -356,11 +360,19 @@ def estimate_study(
     rng = np.random.default_rng(seed)
     identification = identification or identify(study)
     loaded = load_study_data(study, drop_missing)
+    if generalize:
+        study = dataclasses.replace(study, query=dataclasses.replace(study.query,
+                                                                     generalize=True))
     query = study.query
     query_json = {"treatment": query.treatment, "outcome": query.outcome,
-                  "population": query.population, "contrast": list(query.contrast or ())}
+                  "population": query.population, "contrast": list(query.contrast or ()),
+                  "generalize": query.generalize}
     if unsupported_reason(study) is None and joint_supported(study, loaded):
         path = _joint_path(study, loaded, draws, seed, checks, robustness)
+    elif generalize:
+        raise DataError(
+            "--generalize needs the joint model, and this study needs another path ("
+            + (unsupported_reason(study) or "a mechanism no dataset informs") + ")")
     elif _exact_possible(identification, study):
         path = _exact_path(study, identification, loaded, draws, seed, rng, robustness)
     elif identification.transportable or borrows_through_partial(
@@ -393,6 +405,11 @@ def estimate_study(
     else:
         found_checks = _checks(study, loaded, draws, rng) if checks else ()
     warnings = list(path["notes"])
+    if generalize:
+        warnings.insert(0, (
+            f"generalized: the target is everyone sampled, not {query.population} alone: the "
+            "rows of every population that measure a covariate describe it together (the "
+            f"outcome's mechanism is tied as the file declares)"))
     if study.models and not path["method"].startswith("joint model"):
         stated = "; ".join(f"model {m.variable} ~ {m.text}" for m in study.models)
         warnings.append(f"the model statements ({stated}) apply to the joint model only, "
@@ -440,8 +457,8 @@ def estimate_study(
     frequentist = None
     if checks and robustness:
         found = frequentist_cross_check(study, loaded, identification.estimand,
-                                        scale=scale_of(study), bootstrap=FREQUENTIST_BOOTSTRAP,
-                                        seed=seed)
+                                        generalize=generalize, scale=scale_of(study),
+                                        bootstrap=FREQUENTIST_BOOTSTRAP, seed=seed)
         frequentist = found.to_json() if found is not None else None
     if any(d.spec.cluster for d in loaded) and "effective_samples" not in path:
         warnings.append(

@@ -46,6 +46,7 @@ from transport.estimate.synthesis.evidence import (
     informs,
     observed_parents,
     row_weights,
+    sample_of,
     tie,
 )
 from transport.estimate.synthesis.regression import RegressionSpec
@@ -117,7 +118,7 @@ def _members(study: Study, loaded: Sequence[LoadedData], variable: str, own: str
             unused.append((data.population, f"{data.spec.path} does not measure "
                                             f"{', '.join(missing)}"))
             continue
-        by_population.setdefault(data.population, []).append(data)
+        by_population.setdefault(sample_of(study, data, variable, own), []).append(data)
     found = []
     for name in sorted(by_population):
         if name == own:

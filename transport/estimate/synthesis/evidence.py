@@ -209,6 +209,17 @@ def row_weights(data: LoadedData) -> np.ndarray:
     return w * (total / float((w**2).sum()))
 
 
+def sample_of(study: Study, data: LoadedData, variable: str, own: str) -> str:
+    """Whose rows `data` are for `own`'s mechanism of `variable`: its population's, or,
+    when the query generalizes (the target is everyone sampled, as zEpid's
+    `generalize=True`), the target's for every mechanism but the outcome's, so that the
+    covariate rows of all populations describe the target together."""
+    target = study.target.name
+    if study.query.generalize and own == target and variable != study.query.outcome:
+        return target
+    return data.population
+
+
 def informs(data: LoadedData, variable: str, parents: Sequence[str]) -> bool:
     """Whether a dataset follows the mechanism of `variable` and measures its parents."""
     return variable not in data.spec.randomized and {variable, *parents} <= set(
@@ -238,7 +249,7 @@ def mechanism_evidence(
             unused.append((data.population, f"{data.spec.path} does not measure "
                                             f"{', '.join(missing)}"))
             continue
-        by_population.setdefault(data.population, []).append(data)
+        by_population.setdefault(sample_of(study, data, variable, own), []).append(data)
     groups = []
     for name in sorted(by_population):
         if name == own:
