@@ -73,6 +73,8 @@ def expected_value(spec: MechanismSpec, theta, X) -> np.ndarray:
         return linear_predictor(spec, theta, X)[..., 0]
     if spec.kind == "count":
         return np.exp(np.minimum(linear_predictor(spec, theta, X)[..., 0], 30.0))
+    if spec.kind == "binary":  # P(v = 1), without building both levels' probabilities
+        return expit(linear_predictor(spec, theta, X)[..., 0])
     if spec.kind == "categorical":
         raise DataError(
             f"'{spec.variable}' is categorical: an effect on it is not one number (a difference "

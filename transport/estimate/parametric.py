@@ -189,9 +189,15 @@ def _population_theta(spec: mech.ModelSpec, variable: str, population: str):
 
 
 def simulate_effect(study: Study, spec: mech.ModelSpec, loaded, draws: Mapping[str, np.ndarray],
-                    population: str, contrast: tuple, rng: np.random.Generator):
+                    population: str, contrast: tuple, rng: np.random.Generator,
+                    memo: dict | None = None):
     """Effect draws (D,) in `population` from flattened parameter draws; also a note on
-    where the covariates came from."""
+    where the covariates came from.
+
+    `memo` (a dict the caller keeps) remembers each chunk's bootstrap weights and seed
+    drawn from `rng`, so calls with a generator in the same state (the robustness curve
+    re-simulates one posterior under many shifts) skip redrawing them; the numbers are
+    the same either way."""
     relevant, after = mech.relevant_variables(study)
     pre = {v for v in relevant - after if study.variable(v).observed}
     empirical, item = empirical_covariates(study, loaded, population, pre)
@@ -237,14 +243,20 @@ def simulate_effect(study: Study, spec: mech.ModelSpec, loaded, draws: Mapping[s
         stop = min(D, start + CHUNK)
         d = stop - start
         chunk_draws = {k: v[start:stop] for k, v in draws.items()}
-        if item is not None:
-            weights = rng.standard_exponential((d, n))
-            weights /= weights.sum(axis=1, keepdims=True)  # Dirichlet(1, ..., 1)
-            if exact:
-                weights = np.add.reduceat(weights[:, by_cell], starts, axis=1)
+        remembered = None if memo is None else memo.get((population, start))
+        if remembered is not None:
+            weights, seed = remembered
         else:
-            weights = np.full((d, n), 1 / n)
-        seed = rng.integers(2**63)
+            if item is not None:
+                weights = rng.standard_exponential((d, n))
+                weights /= weights.sum(axis=1, keepdims=True)  # Dirichlet(1, ..., 1)
+                if exact:
+                    weights = np.add.reduceat(weights[:, by_cell], starts, axis=1)
+            else:
+                weights = np.full((d, n), 1 / n)
+            seed = rng.integers(2**63)
+            if memo is not None:
+                memo[(population, start)] = (weights, seed)
         means = []
         for value in (a, b):
             arm_rng = np.random.default_rng(seed)  # the same random numbers in both arms
