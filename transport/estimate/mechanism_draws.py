@@ -27,7 +27,7 @@ def linear_predictor(spec: MechanismSpec, theta: Mapping[str, np.ndarray],
     """eta for draws: theta blocks have a leading draws axis D; X is (n, P) or (D, n, P).
     Returns (D, n, width)."""
     beta = theta["beta"]
-    eta = np.einsum("np,dpk->dnk" if X.ndim == 2 else "dnp,dpk->dnk", X, beta)
+    eta = np.matmul(X, beta)  # (n, P) or (D, n, P) times (D, P, k): one BLAS call per draw
     if "alpha" in theta:
         eta = eta + theta["alpha"][:, None, :]
     return eta

@@ -99,7 +99,10 @@ def parametric_estimate(study: Study, loaded: Sequence[LoadedData], seed: int) -
             "(logit scale; outcome sds for a continuous variable), added to the posterior "
             "without refitting",
             "scales": list(SCALES), **together,
-            "by_mechanism": {v: curve(v)["scale_at_flip"] for v in sorted(shifted)},
+            # with one shifted mechanism its own curve is the joint one
+            "by_mechanism": ({v: together["scale_at_flip"] for v in shifted}
+                             if len(shifted) == 1
+                             else {v: curve(v)["scale_at_flip"] for v in sorted(shifted)}),
             "mechanisms": sorted(shifted),
             "beyond_range": together["scale_at_flip"] is None,
         }

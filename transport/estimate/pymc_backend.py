@@ -314,7 +314,6 @@ class Prepared:
     nutpie: Any = None
     steps: dict = field(default_factory=dict)
     prior_fn: Any = None
-    prior_rngs: list = field(default_factory=list)
     data: dict = field(default_factory=dict)
     compiled: dict = field(default_factory=dict)
 
@@ -431,31 +430,55 @@ def add_log_likelihood(idata, spec: ModelSpec) -> None:
     idata.add_groups(log_likelihood=xr.Dataset(group))
 
 
+def _prior_sampler(entry: Prepared, names: list[str]):
+    """Compile, once per structure, (1) the Normal prior's (mu, sigma) of every free
+    variable, read from the current data, and (2) every parameter block as a function of
+    the free variables with a leading draws axis (the graph vectorised), so that all prior
+    draws are one numpy draw and one call."""
+    import pytensor
+    from pytensor.graph.replace import vectorize_graph
+
+    model = entry.model
+    free = list(model.free_RVs)
+    if any(rv.owner.op.name != "normal" for rv in free):  # build_model makes only Normals
+        raise AssertionError("the prior sampler expects Normal free variables")
+    params = [p for rv in free for p in rv.owner.op.dist_params(rv.owner)]
+    batched = {rv: pt.tensor(f"{rv.name}_draws", shape=(None, *[None] * rv.ndim))
+               for rv in free}
+    outputs = vectorize_graph([model[n] for n in names], replace=batched)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        moments = pytensor.function([], params, mode="FAST_COMPILE")
+        blocks = pytensor.function([batched[rv] for rv in free], outputs, mode="FAST_COMPILE",
+                                   on_unused_input="ignore")
+    shapes = [tuple(int(d) for d in rv.shape.eval()) for rv in free]
+    return moments, blocks, shapes
+
+
 def sample_prior(model: Prepared | pm.Model, spec: ModelSpec, draws: int, seed: int | None):
-    """Prior draws of every population's parameter blocks (no observed variables), from
-    a forward-sampling function compiled once per structure."""
-    from pymc.pytensorf import reseed_rngs
-    from pymc.sampling.forward import compile_forward_sampling_function
-    from pytensor.tensor.random.type import RandomGeneratorType
+    """Prior draws of every population's parameter blocks (no observed variables): every
+    free variable is Normal, drawn with numpy; the blocks (shared, shifted, tied) follow
+    from them through a function compiled once per structure."""
+    import arviz as az
 
     names = sorted(parameter_names(spec))
     model = _as_prepared(model)
     if model.prior_fn is None:
-        with model.model:
-            fn, _ = compile_forward_sampling_function(
-                [model.model[n] for n in names], vars_in_trace=[],
-                basic_rvs=model.model.basic_RVs, mode="FAST_COMPILE",
-                allow_input_downcast=True, accept_inplace=True)
-        model.prior_fn = fn
-        model.prior_rngs = [v for v in fn.get_shared()
-                            if isinstance(v.type, RandomGeneratorType)]
+        model.prior_fn = _prior_sampler(model, names)
         _count(model, "prior")
-    if seed is not None:
-        reseed_rngs(model.prior_rngs, _seed(seed))
-    values = [model.prior_fn() for _ in range(draws)]
-    prior = {n: np.stack([v[i] for v in values])[None] for i, n in enumerate(names)}
-    import arviz as az
-
+    moments, blocks, shapes = model.prior_fn
+    values = moments()
+    rng = np.random.default_rng(None if seed is None else [int(seed), 5])
+    free = []
+    for k, shape in enumerate(shapes):
+        mu, sigma = (np.broadcast_to(v, shape) for v in values[2 * k: 2 * k + 2])
+        free.append(mu + sigma * rng.standard_normal((draws, *shape)))
+    out = blocks(*free)
+    shape_of = {param_name(m.variable, p, b): shape for m in spec.mechanisms.values()
+                for p in m.populations for b, shape in m.blocks().items()}
+    # a block that depends on no free variable (an empty one) has no draws axis yet
+    prior = {n: np.broadcast_to(np.asarray(v), (draws, *shape_of[n]))[None].copy()
+             for n, v in zip(names, out, strict=True)}
     return az.from_dict(prior=prior)
 
 
