@@ -322,7 +322,10 @@ _CACHE: OrderedDict[tuple, Prepared] = OrderedDict()
 
 
 def prepared(spec: ModelSpec, aggregate: bool = True) -> Prepared:
-    """The model of `spec`'s structure, built once per process, holding `spec`'s data."""
+    """The model of `spec`'s structure, built once per process, holding `spec`'s data.
+
+    The entry is shared: sample from it before preparing another spec of the same
+    structure (one fit at a time per process; the cache is not thread-safe)."""
     key = structure_key(spec, aggregate)
     entry = _CACHE.get(key)
     if entry is None:
