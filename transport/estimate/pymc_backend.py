@@ -306,7 +306,8 @@ CACHE_SIZE = 16
 class Prepared:
     """One structure's model and what was compiled from it, with the current data set.
 
-    `nutpie`, `steps` and `prior_fn` are filled on first use; `compiled` counts the
+    `nutpie`, `steps` (PyMC's compiled log density and gradient) and `prior_fn` are
+    filled on first use; `compiled` counts the
     compilations (tests and benchmarks read it)."""
 
     key: tuple
@@ -367,12 +368,39 @@ def _nutpie(entry: Prepared):
     return entry.nutpie.with_data(**{k: v for k, v in entry.data.items() if k in names})
 
 
-def _pymc_step(entry: Prepared, target_accept: float):
-    if target_accept not in entry.steps:
-        with entry.model:
-            entry.steps[target_accept] = pm.NUTS(target_accept=target_accept)
+def _pymc_step(entry: Prepared, target_accept: float, chains: int, seed: int | None):
+    """PyMC's NUTS as `pm.sample` would set it up by default (init "jitter+adapt_diag":
+    jittered starting points per chain, a diagonal mass matrix adapted from their mean),
+    around a log density and gradient function compiled once per structure."""
+    from pymc.blocking import DictToArrayBijection
+    from pymc.sampling.mcmc import _init_jitter
+    from pymc.step_methods.hmc.quadpotential import QuadPotentialDiagAdapt
+    from pymc.util import _get_seeds_per_chain
+
+    model = entry.model
+    if "logp_dlogp" not in entry.steps:
+        with model:
+            func = model.logp_dlogp_function(ravel_inputs=True)
+        func.trust_input = True
+        entry.steps["logp_dlogp"] = func
         _count(entry, "pymc")
-    return entry.steps[target_accept]
+    func = entry.steps["logp_dlogp"]
+    seeds = _get_seeds_per_chain(seed, chains)
+
+    def logp(point):
+        q, _ = DictToArrayBijection.map(point)
+        return func([q], extra_vars={})[0]
+
+    starts = _init_jitter(model, None, seeds=seeds, jitter=True, jitter_max_retries=10,
+                          logp_fn=logp)
+    flat = [DictToArrayBijection.map(p).data for p in starts]
+    mean = np.mean(flat, axis=0)
+    potential = QuadPotentialDiagAdapt(len(mean), mean, np.ones_like(mean), 10, rng=seeds[0])
+    with model:
+        step = pm.NUTS(potential=potential, target_accept=target_accept, rng=seeds[0],
+                       initial_point=starts[0], logp_dlogp_func=func)
+    names = {v.name for v in model.value_vars}
+    return step, [{k: v for k, v in p.items() if k in names} for p in starts]
 
 
 def _seed(seed: int | None) -> int:
@@ -385,9 +413,8 @@ def _seed(seed: int | None) -> int:
 def sample_posterior(model: Prepared | pm.Model, *, draws: int, tune: int, chains: int,
                      seed: int | None, sampler: str = "pymc", cores: int = 2,
                      target_accept: float = 0.9, progressbar: bool = False):
-    """NUTS with PyMC or nutpie on a prepared model (compiled on its first use only); the
-    cell-level log-likelihood group is added for both. Returns (InferenceData, wall
-    seconds including any compilation)."""
+    """NUTS with PyMC or nutpie on a prepared model (compiled on its first use only).
+    Returns (InferenceData, wall seconds including any compilation)."""
     start = time.perf_counter()
     model = _as_prepared(model)
     if sampler == "nutpie":
@@ -400,10 +427,10 @@ def sample_posterior(model: Prepared | pm.Model, *, draws: int, tune: int, chain
                                   target_accept=target_accept, seed=_seed(seed),
                                   progress_bar=progressbar, cores=cores)
     elif sampler == "pymc":
-        step = _pymc_step(model, target_accept)
+        step, starts = _pymc_step(model, target_accept, chains, seed)
         with model.model:
             idata = pm.sample(draws=draws, tune=tune, chains=chains, cores=cores, step=step,
-                              random_seed=seed, progressbar=progressbar,
+                              initvals=starts, random_seed=seed, progressbar=progressbar,
                               compute_convergence_checks=False)
     else:
         raise ValueError(f"unknown sampler '{sampler}' (use pymc or nutpie)")
