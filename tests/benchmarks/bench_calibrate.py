@@ -1,9 +1,9 @@
 """Calibration: speed on 500 pairs, and held-out coverage on the bundled paired effects.
 
-1. Speed: `run_calibration` on 500 simulated pairs (100 studies of 5 contrasts), 4 chains x
-   1000 draws, cores=2, nutpie; wall time of the first call in a fresh process (PyMC and
-   nutpie imports, numba compilation, sampling, leave-one-study-out with any refits) and of
-   a second call (the numba helpers are warm; the model itself is compiled again).
+1. Speed: `run_calibration` on 500 simulated pairs (100 studies of 5 contrasts), 4,000
+   draws of the exact posterior (no sampler without `--by`; see
+   transport/calibrate/exact.py) and exact leave-one-study-out; wall time of the first and
+   a second call in a fresh process.
 2. Held-out coverage: the bundled GPT-4 pairs (`examples/paired_effects`), studies split at
    random in halves; fit on one half, predict the other half's human effects from their GPT-4
    effects and SEs, and count the human effects inside the 90% predictive intervals.
@@ -54,7 +54,7 @@ def speed(folder: Path) -> None:
         print(f"500 pairs, {label}: {wall:.1f} s; b = {result.slope['mean']:.3f}, "
               f"tau = {result.tau['mean']:.4f}, LOO coverage {result.loo_coverage:.3f}, "
               f"max k {result.loo.max_pareto_k:.2f}, refits {len(result.loo.refitted)}, "
-              f"rhat {result.convergence['max_rhat']:.3f}, "
+              f"{result.sampler['name']}, rhat {result.convergence['max_rhat']}, "
               f"divergences {result.convergence['divergences']}")
     print(f"   (process total incl. imports: {time.perf_counter() - t0:.1f} s)")
 

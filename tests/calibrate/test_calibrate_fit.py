@@ -1,5 +1,6 @@
-"""Real sampling (slow: nutpie compiles the model, ~10-30 s the first time in a process):
-recovery of a, b, tau on simulated data, determinism for a seed, the bundled headline."""
+"""Real fits (slow: nutpie compiles the grouped model, ~10-30 s the first time in a
+process): recovery of a, b, tau on simulated data, determinism for a seed, the bundled
+headline; the exact ungrouped posterior agrees with NUTS on the bundled pairs."""
 
 from __future__ import annotations
 
@@ -28,7 +29,9 @@ def test_recovers_a_b_tau(write_csv):
     assert inside(result.intercept, 0.02)
     assert inside(result.slope, 0.5)
     assert inside(result.tau, 0.03)
-    assert result.convergence["max_rhat"] < 1.02 and result.convergence["divergences"] == 0
+    # without groups the posterior is exact: independent draws, nothing for R-hat to check
+    assert result.sampler["name"] == "exact" and result.loo.exact
+    assert result.convergence["max_rhat"] is None and result.convergence["divergences"] == 0
     assert 0.8 <= result.loo_coverage <= 0.97
 
 

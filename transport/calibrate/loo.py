@@ -10,6 +10,10 @@ and y_i lies inside the central `level` predictive interval exactly when
 (1 - level)/2 <= PIT_i <= (1 + level)/2. Studies whose Pareto k exceeds 0.7 (weights not
 trustworthy) are refitted without their pairs instead, and PIT_i is the plain mean over
 the refit's draws.
+
+Without groups the posterior is exact (`transport.calibrate.exact`), and so is the
+leave-one-study-out predictive: `exact_loo_check` integrates over tau with the study's
+pairs removed from the sufficient sums — no importance weights, no Pareto k, no refits.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ class LooCheck:
     pit: np.ndarray
     pareto_k: dict[str, float]
     refitted: tuple[str, ...]
+    exact: bool = False
 
     @property
     def max_pareto_k(self) -> float:
@@ -47,9 +52,9 @@ class LooCheck:
         return {
             "coverage": self.coverage,
             "level": self.level,
-            "method": "psis" + ("+refit" if self.refitted else ""),
+            "method": "exact" if self.exact else "psis" + ("+refit" if self.refitted else ""),
             "k_threshold": K_THRESHOLD,
-            "max_pareto_k": self.max_pareto_k,
+            "max_pareto_k": self.max_pareto_k if np.isfinite(self.max_pareto_k) else None,
             "refitted": list(self.refitted),
             "pareto_k": dict(self.pareto_k),
         }
@@ -94,3 +99,16 @@ def loo_check(pairs: Pairs, draws: Draws, level: float, refit: Refit | None) -> 
     coverage = float(covered(pit, level).mean())
     return LooCheck(coverage, level, pit, dict(zip(studies, map(float, k), strict=True)),
                     tuple(refitted))
+
+
+def exact_loo_check(pairs: Pairs, level: float, priors) -> LooCheck:
+    """Exact leave-one-study-out PITs of the ungrouped model (quadrature over tau); NaN
+    coverage when there is a single study."""
+    from transport.calibrate.exact import loo_pit
+
+    studies = pairs.studies
+    if len(studies) < 2:
+        return LooCheck(float("nan"), level, np.full(pairs.n, np.nan), {}, (), exact=True)
+    label = np.array(pairs.study, dtype=object)
+    pit = loo_pit(pairs.x, pairs.y, pairs.se, priors, [label == s for s in studies])
+    return LooCheck(float(covered(pit, level).mean()), level, pit, {}, (), exact=True)

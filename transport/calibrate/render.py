@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -29,14 +30,25 @@ def _line(result: CalibrationResult) -> list[str]:
         f"  plain Pearson r         {result.pearson_r:.3f}   (sampling error not removed)",
         f"  OLS slope               {result.ols_slope:.3f}",
         f"  sign agreement          {result.sign_agreement:.1%} of pairs",
+        *_reml(result),
     ]
+
+
+def _reml(result: CalibrationResult) -> list[str]:
+    r = result.reml
+    if r is None:
+        return []
+    which = "all pairs pooled, " if r["pooled"] else ""
+    return [f"  REML line               a {r['a']:+.4f}, b {r['b']:.3f}, tau {r['tau']:.4f}"
+            f"   ({which}flat priors)"]
 
 
 def _loo(result: CalibrationResult) -> list[str]:
     loo = result.loo
-    if loo.pareto_k == {}:
+    if not math.isfinite(loo.coverage):
         return ["  leave-one-study-out     not computed (a single study)"]
-    how = f"PSIS, max Pareto k {loo.max_pareto_k:.2f}"
+    how = ("exact, by quadrature over tau" if loo.exact
+           else f"PSIS, max Pareto k {loo.max_pareto_k:.2f}")
     if loo.refitted:
         n = len(loo.refitted)
         how += f"; {n} {'study' if n == 1 else 'studies'} refitted, k > 0.7"
@@ -79,7 +91,7 @@ def _predictions(result: CalibrationResult) -> list[str]:
 def _warnings(result: CalibrationResult) -> list[str]:
     c = result.convergence
     found = []
-    if c.get("max_rhat", 1.0) > 1.01:
+    if (c.get("max_rhat") or 1.0) > 1.01:
         found.append(f"R-hat {c['max_rhat']:.3f} > 1.01: run more draws")
     if c.get("divergences", 0):
         found.append(f"{c['divergences']} divergent transitions: the posterior may be biased")

@@ -82,6 +82,7 @@ class CalibrationResult:
     convergence: dict
     draws: Draws = field(repr=False)
     sampler: dict = field(default_factory=dict)
+    reml: dict | None = None
 
     @property
     def n_pairs(self) -> int:
@@ -132,6 +133,7 @@ class CalibrationResult:
             "priors": self.priors.to_json(),
             "convergence": dict(self.convergence),
             "sampler": dict(self.sampler),
+            "reml": None if self.reml is None else dict(self.reml),
             "posterior": {k: [float(v) for v in vs] for k, vs in self.posterior().items()},
         }
         if self.groups is not None:

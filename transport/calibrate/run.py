@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from transport.calibrate.arviz_calls import convergence
-from transport.calibrate.loo import Refit, loo_check
+from transport.calibrate.loo import LooCheck, Refit, exact_loo_check, loo_check
 from transport.calibrate.pairs import NewEffects, Pairs, load_new_effects, load_pairs
 from transport.calibrate.posterior import Draws, thin
 from transport.calibrate.predictive import interval
@@ -32,19 +32,18 @@ def _check_options(level: float, draws: int, chains: int, cores: int) -> None:
 
 
 class _Fitter:
-    """Builds and compiles the model once; fits the full data and leave-out refits."""
+    """Builds and compiles the grouped (partially pooled) model once; fits the full data
+    and leave-out refits with it."""
 
-    def __init__(self, pairs: Pairs, *, draws: int, chains: int, cores: int, seed: int):
+    def __init__(self, pairs: Pairs, priors: Priors, *, draws: int, chains: int, cores: int,
+                 seed: int):
         from transport.calibrate import pymc_model
 
         self._pm = pymc_model
-        grouped = any(pairs.group)
-        priors = scaled_priors(pairs.x, pairs.y)
-        index = pairs.group_index() if grouped else None
         model = pymc_model.build_model(
-            pairs.x, pairs.y, pairs.se, priors, group=index, n_groups=len(pairs.groups)
+            pairs.x, pairs.y, pairs.se, priors, group=pairs.group_index(),
+            n_groups=len(pairs.groups)
         )
-        self.priors = priors
         self.compiled = pymc_model.compile_model(model)
         self.options = {"draws": draws, "tune": draws, "chains": chains, "cores": cores,
                         "seed": seed}
@@ -52,6 +51,31 @@ class _Fitter:
     def fit(self, keep: np.ndarray | None = None):
         weights = None if keep is None else keep.astype(float)
         return self._pm.sample(self.compiled, weights=weights, **self.options)
+
+
+def _exact_fit(pairs: Pairs, priors: Priors, *, draws: int, chains: int, seed: int):
+    """The ungrouped model's exact posterior (no sampler): draws, the convergence record
+    of independent draws (nothing to diagnose) and the sampler record."""
+    from transport.calibrate.exact import GRID, exact_posterior
+
+    post = exact_posterior(pairs.x, pairs.y, pairs.se, priors, draws=draws * chains,
+                           seed=seed)
+    sampler = {"name": "exact", "method": "conjugate (a, b) given tau, quadrature over tau",
+               "grid": GRID, "draws": draws, "chains": chains, "seed": seed}
+    checks = {"max_rhat": None, "min_ess_bulk": float(post.size), "divergences": 0,
+              "note": "independent draws from the exact posterior: no MCMC to diagnose"}
+    return post, checks, sampler
+
+
+def _reml_preview(pairs: Pairs) -> dict | None:
+    """The REML line and tau of all pairs pooled (flat priors; groups ignored), or None
+    with fewer than 3 pairs or no spread in the LLM effects."""
+    from transport.calibrate.exact import reml
+
+    if pairs.n < 3 or np.ptp(pairs.x) == 0:
+        return None
+    fit = reml(pairs.x, pairs.y, pairs.se)
+    return {**fit.to_json(), "pooled": bool(any(pairs.group))}
 
 
 def _group_summaries(pairs: Pairs, draws: Draws) -> tuple[GroupSummary, ...]:
@@ -101,11 +125,12 @@ def _predictions(new: NewEffects, pairs: Pairs, draws: Draws, level: float, seed
 def summarise(
     pairs: Pairs, post: Draws, *, columns: dict[str, str | None], level: float, seed: int,
     priors: Priors, convergence: dict | None = None, sampler: dict | None = None,
-    new: NewEffects | None = None, refit: Refit | None = None,
+    new: NewEffects | None = None, refit: Refit | None = None, loo: LooCheck | None = None,
 ) -> CalibrationResult:
     """The result from posterior draws, whatever produced them (the sampler, or tests'
     known draws): summaries, plain comparison numbers, leave-one-study-out coverage
-    (refitting through `refit` where Pareto k is high) and predictions for `new`."""
+    (refitting through `refit` where Pareto k is high; or `loo` when it was computed
+    exactly) and predictions for `new`."""
     return CalibrationResult(
         pairs=pairs,
         columns=dict(columns),
@@ -118,13 +143,14 @@ def summarise(
         sign_agreement=sign_agreement(pairs.x, pairs.y),
         pearson_r=pearson_r(pairs.x, pairs.y),
         ols_slope=ols_slope(pairs.x, pairs.y),
-        loo=loo_check(pairs, post, level, refit),
+        loo=loo if loo is not None else loo_check(pairs, post, level, refit),
         predictions=_predictions(new, pairs, post, level, seed) if new else (),
         groups=_group_summaries(pairs, post) if post.grouped else None,
         priors=priors,
         convergence=dict(convergence or {}),
         draws=post,
         sampler=dict(sampler or {}),
+        reml=_reml_preview(pairs),
     )
 
 
@@ -143,14 +169,20 @@ def run_calibration(
     _check_options(level, draws, chains, cores)
     pairs = load_pairs(pairs_csv, llm=llm, human=human, se=se, id=id, by=by)
     new = load_new_effects(predict, llm=llm, se=se, id=id, by=by) if predict else None
-    fitter = _Fitter(pairs, draws=draws, chains=chains, cores=cores, seed=seed)
+    priors = scaled_priors(pairs.x, pairs.y)
+    columns = {"llm": llm, "human": human, "se": se, "id": id, "by": by}
+    if not any(pairs.group):
+        post, checks, sampler = _exact_fit(pairs, priors, draws=draws, chains=chains,
+                                           seed=seed)
+        return summarise(pairs, post, columns=columns, level=level, seed=seed, priors=priors,
+                         convergence=checks, sampler=sampler, new=new,
+                         loo=exact_loo_check(pairs, level, priors))
+    fitter = _Fitter(pairs, priors, draws=draws, chains=chains, cores=cores, seed=seed)
     sampled = fitter.fit()
     post = Draws.from_chains(sampled.draws)
     names = ["a", "b", "tau", "a_g", "b_g", "tau_g", "sigma_a", "sigma_b"]
     return summarise(
-        pairs, post,
-        columns={"llm": llm, "human": human, "se": se, "id": id, "by": by},
-        level=level, seed=seed, priors=fitter.priors,
+        pairs, post, columns=columns, level=level, seed=seed, priors=priors,
         convergence=convergence(sampled.idata, names),
         sampler={"name": "nutpie", **fitter.options},
         new=new,

@@ -27,7 +27,7 @@ def linear_predictor(spec: MechanismSpec, theta: Mapping[str, np.ndarray],
     """eta for draws: theta blocks have a leading draws axis D; X is (n, P) or (D, n, P).
     Returns (D, n, width)."""
     beta = theta["beta"]
-    eta = np.einsum("np,dpk->dnk" if X.ndim == 2 else "dnp,dpk->dnk", X, beta)
+    eta = np.matmul(X, beta)  # (n, P) or (D, n, P) times (D, P, k): one BLAS call per draw
     if "alpha" in theta:
         eta = eta + theta["alpha"][:, None, :]
     return eta
@@ -73,6 +73,8 @@ def expected_value(spec: MechanismSpec, theta, X) -> np.ndarray:
         return linear_predictor(spec, theta, X)[..., 0]
     if spec.kind == "count":
         return np.exp(np.minimum(linear_predictor(spec, theta, X)[..., 0], 30.0))
+    if spec.kind == "binary":  # P(v = 1), without building both levels' probabilities
+        return expit(linear_predictor(spec, theta, X)[..., 0])
     if spec.kind == "categorical":
         raise DataError(
             f"'{spec.variable}' is categorical: an effect on it is not one number (a difference "
@@ -111,20 +113,26 @@ def row_log_likelihood(spec: MechanismSpec, theta, cells: Cells) -> np.ndarray:
     return -0.5 * np.log(2 * np.pi) - np.log(sigma) - 0.5 * ((y - eta) / sigma) ** 2
 
 
-def cells_log_likelihood(spec: MechanismSpec, theta, cells: Cells) -> np.ndarray:
-    """The total log-likelihood of the cells per draw, (D,), from sufficient statistics."""
+def cell_log_likelihoods(spec: MechanismSpec, theta, cells: Cells) -> np.ndarray:
+    """The log-likelihood of each cell's rows together per draw, (D, cells), from the
+    sufficient statistics."""
     s = cells.stats
     if spec.kind in ("binary", "categorical", "ordinal"):
         probs = level_probabilities(spec, theta, cells.X)
         counts = s["counts"] if "counts" in s else np.stack([cells.n - s["k"], s["k"]], axis=-1)
-        return (counts[None] * np.log(np.clip(probs, 1e-300, None))).sum(axis=(1, 2))
+        return (counts[None] * np.log(np.clip(probs, 1e-300, None))).sum(axis=2)
     eta = linear_predictor(spec, theta, cells.X)[..., 0]
     if spec.kind == "count":
-        return (s["sum_y"] * eta - cells.n * np.exp(eta) - s["log_fact"]).sum(axis=1)
+        return s["sum_y"] * eta - cells.n * np.exp(eta) - s["log_fact"]
     sigma = np.exp(theta["log_sigma"][:, :1])
     quad = s["sum_y2"] - 2 * eta * s["sum_y"] + cells.n * eta**2
     log_norm = -cells.n * (0.5 * np.log(2 * np.pi) + np.log(sigma))
-    return (log_norm - 0.5 * quad / sigma**2).sum(axis=1)
+    return log_norm - 0.5 * quad / sigma**2
+
+
+def cells_log_likelihood(spec: MechanismSpec, theta, cells: Cells) -> np.ndarray:
+    """The total log-likelihood of the cells per draw, (D,), from sufficient statistics."""
+    return cell_log_likelihoods(spec, theta, cells).sum(axis=1)
 
 
 def theta_of(draws: Mapping[str, np.ndarray], spec: MechanismSpec, population: str) -> dict:

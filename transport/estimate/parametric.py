@@ -189,9 +189,15 @@ def _population_theta(spec: mech.ModelSpec, variable: str, population: str):
 
 
 def simulate_effect(study: Study, spec: mech.ModelSpec, loaded, draws: Mapping[str, np.ndarray],
-                    population: str, contrast: tuple, rng: np.random.Generator):
+                    population: str, contrast: tuple, rng: np.random.Generator,
+                    memo: dict | None = None):
     """Effect draws (D,) in `population` from flattened parameter draws; also a note on
-    where the covariates came from."""
+    where the covariates came from.
+
+    `memo` (a dict the caller keeps) remembers each chunk's bootstrap weights and seed
+    drawn from `rng`, so calls with a generator in the same state (the robustness curve
+    re-simulates one posterior under many shifts) skip redrawing them; the numbers are
+    the same either way."""
     relevant, after = mech.relevant_variables(study)
     pre = {v for v in relevant - after if study.variable(v).observed}
     empirical, item = empirical_covariates(study, loaded, population, pre)
@@ -222,8 +228,11 @@ def simulate_effect(study: Study, spec: mech.ModelSpec, loaded, draws: Mapping[s
         matrix = np.column_stack([frame_values[k] for k in sorted(frame_values)])
         cells, inverse = np.unique(matrix, axis=0, return_inverse=True)
         inverse = inverse.reshape(-1)
-        indicator = np.zeros((n, len(cells)))
-        indicator[np.arange(n), inverse] = 1.0
+        # the rows grouped by cell, and where each cell's rows start: the weights of a
+        # cell's rows are summed with one reduceat (a dense rows x cells product costs
+        # rows x cells per draw, which dominates once a covariate is continuous)
+        by_cell = np.argsort(inverse, kind="stable")
+        starts = np.searchsorted(inverse[by_cell], np.arange(len(cells)))
         base_values = {k: cells[:, i] for i, k in enumerate(sorted(frame_values))}
         units = len(cells)
     else:
@@ -234,14 +243,20 @@ def simulate_effect(study: Study, spec: mech.ModelSpec, loaded, draws: Mapping[s
         stop = min(D, start + CHUNK)
         d = stop - start
         chunk_draws = {k: v[start:stop] for k, v in draws.items()}
-        if item is not None:
-            weights = rng.standard_exponential((d, n))
-            weights /= weights.sum(axis=1, keepdims=True)  # Dirichlet(1, ..., 1)
-            if exact:
-                weights = weights @ indicator
+        remembered = None if memo is None else memo.get((population, start))
+        if remembered is not None:
+            weights, seed = remembered
         else:
-            weights = np.full((d, n), 1 / n)
-        seed = rng.integers(2**63)
+            if item is not None:
+                weights = rng.standard_exponential((d, n))
+                weights /= weights.sum(axis=1, keepdims=True)  # Dirichlet(1, ..., 1)
+                if exact:
+                    weights = np.add.reduceat(weights[:, by_cell], starts, axis=1)
+            else:
+                weights = np.full((d, n), 1 / n)
+            seed = rng.integers(2**63)
+            if memo is not None:
+                memo[(population, start)] = (weights, seed)
         means = []
         for value in (a, b):
             arm_rng = np.random.default_rng(seed)  # the same random numbers in both arms
@@ -296,9 +311,9 @@ def fit_parametric(study: Study, loaded, *, draws: int, tune: int, chains: int,
         )
     spec = mech.build_spec(study, loaded, shift_scale=shift_scale, aggregate_rows=aggregate)
     where = q.population or spec.target
-    model = backend.build_model(spec, aggregate=aggregate)
+    model = backend.prepared(spec, aggregate=aggregate)  # compiled once per structure
     names = backend.parameter_names(spec)
-    free = tuple(v.name for v in model.free_RVs)
+    free = tuple(v.name for v in model.model.free_RVs)
     base_seed = 0 if seed is None else int(seed)
     notes = list(spec.notes)
 
@@ -321,6 +336,7 @@ def fit_parametric(study: Study, loaded, *, draws: int, tune: int, chains: int,
     posterior, wall = backend.sample_posterior(
         model, draws=draws, tune=tune, chains=chains, seed=seed, sampler=sampler,
         cores=cores, target_accept=target_accept, progressbar=progressbar)
+    backend.add_log_likelihood(posterior, spec)
     if idata is not None:
         posterior.extend(idata)
     idata = posterior

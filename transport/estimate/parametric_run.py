@@ -68,6 +68,8 @@ def parametric_estimate(study: Study, loaded: Sequence[LoadedData], seed: int) -
                     noise[name] = scale * rng.standard_normal(flat[name].shape)
                     shifted.setdefault(variable, []).append(name)
 
+    memo: dict = {}  # every shifted simulation uses the same bootstrap weights and seeds
+
     def effect_at(scale: float, only: str | None) -> np.ndarray:
         draws = dict(flat)
         for variable, params in shifted.items():
@@ -75,7 +77,7 @@ def parametric_estimate(study: Study, loaded: Sequence[LoadedData], seed: int) -
                 for name in params:
                     draws[name] = flat[name] + scale * noise[name]
         effect, _ = simulate_effect(study, fit.spec, loaded, draws, target, fit.contrast,
-                                    np.random.default_rng([seed, 1]))
+                                    np.random.default_rng([seed, 1]), memo=memo)
         return effect
 
     def curve(only: str | None) -> dict:
@@ -97,7 +99,10 @@ def parametric_estimate(study: Study, loaded: Sequence[LoadedData], seed: int) -
             "(logit scale; outcome sds for a continuous variable), added to the posterior "
             "without refitting",
             "scales": list(SCALES), **together,
-            "by_mechanism": {v: curve(v)["scale_at_flip"] for v in sorted(shifted)},
+            # with one shifted mechanism its own curve is the joint one
+            "by_mechanism": ({v: together["scale_at_flip"] for v in shifted}
+                             if len(shifted) == 1
+                             else {v: curve(v)["scale_at_flip"] for v in sorted(shifted)}),
             "mechanisms": sorted(shifted),
             "beyond_range": together["scale_at_flip"] is None,
         }
