@@ -152,3 +152,14 @@ def test_exact_posterior_agrees_with_nuts_on_the_bundled_pairs():
         m = moments[name]
         assert abs(values.mean() - m["mean"]) < 0.1 * m["sd"], name
         assert values.std() == pytest.approx(m["sd"], rel=0.1), name
+
+
+def test_the_one_hdi_refuses_no_draws_with_a_clear_error() -> None:
+    from transport.calibrate.stats import hdi
+    from transport.estimate.summary import hdi as estimate_hdi
+
+    assert estimate_hdi is hdi  # one implementation for both stages
+    with pytest.raises(ValueError, match="^the highest-density interval of no draws is "
+                                         "undefined$"):
+        hdi(np.array([]))
+    assert hdi(np.arange(100.0)) == (0.0, 94.0)

@@ -8,9 +8,12 @@ HDI_MASS = 0.95
 
 
 def hdi(draws: np.ndarray, mass: float = HDI_MASS) -> tuple[float, float]:
-    """The narrowest interval holding `mass` of the draws."""
+    """The narrowest interval holding `mass` of the draws (the toolkit's one HDI: the
+    estimate stage's summaries use it too)."""
     values = np.sort(np.asarray(draws, dtype=float).ravel())
     n = len(values)
+    if n == 0:
+        raise ValueError("the highest-density interval of no draws is undefined")
     width = int(np.ceil(mass * n))
     if width >= n:
         return float(values[0]), float(values[-1])

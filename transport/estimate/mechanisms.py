@@ -326,9 +326,6 @@ class MechanismSpec:
             return mean, sd
         return 0.0, LOGIT_SCALE
 
-    def data_populations(self) -> tuple[str, ...]:
-        return tuple(p for p in self.populations if p in self.cells)
-
 
 @dataclass(frozen=True)
 class ModelSpec:

@@ -20,7 +20,7 @@ Each source's own effect is computed the same way from its own mechanisms and ro
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -49,7 +49,6 @@ class ParametricFit:
     prior_effect: np.ndarray | None = None
     prior_only: bool = False
     notes: tuple[str, ...] = ()
-    covariates_from: dict[str, str] = field(default_factory=dict)
     free_names: tuple[str, ...] = ()
 
     # --- summaries -------------------------------------------------------------------
@@ -110,11 +109,6 @@ class ParametricFit:
         from transport.estimate import arviz_backend
 
         return arviz_backend.loo(self.log_likelihood_of(variable, population))
-
-    def loo_table(self) -> dict[tuple[str, str], Any]:
-        """elpd for every (variable, population) likelihood in the model."""
-        return {(v, p): self.elpd_of(v, p)
-                for v, s in self.spec.mechanisms.items() for p in s.cells}
 
     def _require_posterior(self) -> None:
         if self.prior_only:
@@ -341,18 +335,16 @@ def fit_parametric(study: Study, loaded, *, draws: int, tune: int, chains: int,
         posterior.extend(idata)
     idata = posterior
     flat = backend.flat_draws(idata.posterior, names)
-    covariates = {}
-    effect, covariates[where] = simulate_effect(
+    effect, _ = simulate_effect(
         study, spec, loaded, flat, where, contrast, np.random.default_rng([base_seed, 1]))
     source_effects = {}
     for i, source in enumerate(spec.sources):
         try:
-            source_effects[source], covariates[source] = simulate_effect(
+            source_effects[source], _ = simulate_effect(
                 study, spec, loaded, flat, source, contrast,
                 np.random.default_rng([base_seed, 2, i]))
         except DataError as error:
             notes.append(f"no effect for source {source}: {error}")
     fit = ParametricFit(effect, source_effects, idata, spec, contrast, sampler, seed, wall,
-                        prior_effect=prior_effect, notes=tuple(notes),
-                        covariates_from=covariates, free_names=free)
+                        prior_effect=prior_effect, notes=tuple(notes), free_names=free)
     return fit

@@ -4,19 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from transport.calibrate.stats import hdi
 
-def hdi(draws: np.ndarray, mass: float = 0.95) -> tuple[float, float]:
-    """The narrowest interval holding `mass` of the draws."""
-    values = np.sort(np.asarray(draws, dtype=float))
-    n = len(values)
-    if n == 0:
-        raise ValueError("the highest-density interval of no draws is undefined")
-    width = int(np.ceil(mass * n))
-    if width >= n:
-        return float(values[0]), float(values[-1])
-    spans = values[width - 1 :] - values[: n - width + 1]
-    start = int(np.argmin(spans))
-    return float(values[start]), float(values[start + width - 1])
+__all__ = ["describe", "hdi"]
 
 
 def describe(draws: np.ndarray) -> dict[str, object]:
