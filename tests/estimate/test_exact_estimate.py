@@ -66,7 +66,8 @@ def test_continuous_covariate_example_covers_the_truth_on_the_joint_model(path: 
 
 def test_json_contract_fields(results: dict) -> None:
     data = results["framing"]
-    assert set(data["query"]) == {"treatment", "outcome", "population", "contrast"}
+    assert set(data["query"]) == {"treatment", "outcome", "population", "contrast", "generalize"}
+    assert data["query"]["generalize"] is False
     assert set(data["effect"]) >= {"mean", "sd", "hdi_95", "prob_positive"}
     assert set(data["source_effects"]) == {"gpt", "claude"}
     assert set(data["naive"]) >= {"mean", "hdi_95"}
