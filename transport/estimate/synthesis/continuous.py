@@ -43,11 +43,9 @@ from transport.estimate.synthesis.effective import clustered_row_weights
 from transport.estimate.synthesis.evidence import (
     Group,
     MechanismEvidence,
-    informs,
+    informing_members,
     observed_parents,
     row_weights,
-    sample_of,
-    tie,
 )
 from transport.estimate.synthesis.regression import RegressionSpec
 from transport.study import Study
@@ -101,41 +99,6 @@ def involves_continuous(study: Study, variable: str) -> bool:
     return any(is_continuous(study, p) for p in observed_parents(study, variable))
 
 
-def _members(study: Study, loaded: Sequence[LoadedData], variable: str, own: str
-             ) -> tuple[list[tuple[str, str, float | None, str | None, list[LoadedData]]],
-                        list[tuple[str, str]]]:
-    """The datasets informing `own`'s mechanism of `variable`, by population, under the ties
-    (the same rule as evidence.mechanism_evidence)."""
-    target = study.target.name
-    parents = observed_parents(study, variable)
-    by_population: dict[str, list[LoadedData]] = {}
-    unused: list[tuple[str, str]] = []
-    for data in loaded:
-        if variable not in data.spec.measures or variable in data.spec.randomized:
-            continue
-        if not informs(data, variable, parents):
-            missing = sorted(set(parents) - set(data.spec.measures))
-            unused.append((data.population, f"{data.spec.path} does not measure "
-                                            f"{', '.join(missing)}"))
-            continue
-        by_population.setdefault(sample_of(study, data, variable, own), []).append(data)
-    found = []
-    for name in sorted(by_population):
-        if name == own:
-            relation, sd, statement = ("target" if own == target else "own"), None, None
-        elif own != target:
-            continue
-        else:
-            relation, sd, statement = tie(study, name, variable)
-            if relation == "differs":
-                unused.append((name, f"{variable} is not declared shared or partial for "
-                                     f"{name}"))
-                continue
-        members = sorted(by_population[name], key=lambda d: (d.spec.path, d.spec.design()))
-        found.append((name, relation, sd, statement, members))
-    return found, sorted(unused)
-
-
 def atom_limit(study: Study, variable: str, order: Sequence[str]) -> int:
     """MAX_ATOMS, or MAX_ATOMS_PAIRED when the variable's atoms are crossed with another
     continuous variable's in some mechanism's grid: it shares a child with another
@@ -162,7 +125,7 @@ def covariate_atoms(study: Study, loaded: Sequence[LoadedData], order: Sequence[
     for variable in order:
         if not is_continuous(study, variable) or variable == study.query.outcome:
             continue
-        members, _ = _members(study, loaded, variable, own)
+        members, _ = informing_members(study, loaded, variable, own)
         frames = [d.frame[variable] for *_, group in members for d in group]
         if not frames:
             frames = [d.frame[variable] for d in loaded if variable in d.spec.measures]
@@ -215,7 +178,7 @@ def continuous_evidence(study: Study, loaded: Sequence[LoadedData], variable: st
         kind, levels = "discrete", len(child.levels)
     else:
         kind, levels = "gaussian", 1
-    members, unused = _members(study, loaded, variable, own)
+    members, unused = informing_members(study, loaded, variable, own)
     treatment = study.query.treatment
     axis = list(parents).index(treatment) if treatment in parents else None
     groups = []

@@ -227,18 +227,16 @@ def informs(data: LoadedData, variable: str, parents: Sequence[str]) -> bool:
     )
 
 
-def mechanism_evidence(
-    study: Study, loaded: Sequence[LoadedData], variable: str, population: str | None = None
-) -> MechanismEvidence:
-    """The groups of rows that inform `population`'s mechanism of `variable` (the target's
-    by default, borrowing as the file allows; for a source, only its own rows)."""
+Member = tuple[str, Relation, float | None, str | None, list[LoadedData]]
+
+
+def informing_members(study: Study, loaded: Sequence[LoadedData], variable: str, own: str
+                      ) -> tuple[list[Member], list[tuple[str, str]]]:
+    """The datasets informing `own`'s mechanism of `variable`, by population under the
+    ties, as (population, relation, sd, statement, datasets in a fixed order), and the
+    datasets left out with why (sorted): the one rule for every kind of mechanism."""
     target = study.target.name
-    own = population or target
     parents = observed_parents(study, variable)
-    shape = tuple(len(study.variable(p).levels) for p in parents)
-    cells = int(np.prod(shape)) if shape else 1
-    kind = "discrete" if is_discrete(study.variable(variable)) else "gaussian"
-    levels = len(study.variable(variable).levels) if kind == "discrete" else 1
     by_population: dict[str, list[LoadedData]] = {}
     unused: list[tuple[str, str]] = []
     for data in loaded:
@@ -250,7 +248,7 @@ def mechanism_evidence(
                                             f"{', '.join(missing)}"))
             continue
         by_population.setdefault(sample_of(study, data, variable, own), []).append(data)
-    groups = []
+    found: list[Member] = []
     for name in sorted(by_population):
         if name == own:
             relation, sd, statement = ("target" if own == target else "own"), None, None
@@ -263,10 +261,29 @@ def mechanism_evidence(
                                      f"{name}"))
                 continue
         members = sorted(by_population[name], key=lambda d: (d.spec.path, d.spec.design()))
+        found.append((name, relation, sd, statement, members))
+    return found, sorted(unused)
+
+
+def mechanism_evidence(
+    study: Study, loaded: Sequence[LoadedData], variable: str, population: str | None = None
+) -> MechanismEvidence:
+    """The groups of rows that inform `population`'s mechanism of `variable` (the target's
+    by default, borrowing as the file allows; for a source, only its own rows)."""
+    target = study.target.name
+    own = population or target
+    parents = observed_parents(study, variable)
+    shape = tuple(len(study.variable(p).levels) for p in parents)
+    cells = int(np.prod(shape)) if shape else 1
+    kind = "discrete" if is_discrete(study.variable(variable)) else "gaussian"
+    levels = len(study.variable(variable).levels) if kind == "discrete" else 1
+    found, unused = informing_members(study, loaded, variable, own)
+    groups = []
+    for name, relation, sd, statement, members in found:
         stats = sum(_statistics(d, variable, parents, study, kind, cells) for d in members)
         stats, effective = adjusted_statistics(study, loaded, name, members, variable, parents,
                                                kind, levels, cells, stats, row_weights)
         groups.append(Group(name, relation, sd, stats, sum(len(d.frame) for d in members),
                             tuple(d.spec.path for d in members), statement, effective))
     return MechanismEvidence(variable, parents, shape, kind, levels, tuple(groups),
-                             tuple(sorted(unused)), study.query.treatment)
+                             tuple(unused), study.query.treatment)
