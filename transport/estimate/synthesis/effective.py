@@ -223,8 +223,7 @@ def adjusted_statistics(
     sources = _common_sources([*carrying, *unlabelled], variable)
     powered = bool(carrying and unlabelled and sources)
     involved = [*members, *unlabelled] if powered else list(members)
-    columns = tuple(sorted({_design(d).cluster.column for d in involved
-                            if _design(d).cluster is not None}))
+    columns = _cluster_columns(involved)
     if not powered and not columns:
         return stats, None
     grid = _grid(study, parents)
@@ -245,14 +244,22 @@ def adjusted_statistics(
         prediction, powered_stats = _powered(study, carrying, unlabelled, variable, parents,
                                              kind, levels, cells, weights, sources)
         total += powered_stats
-    cluster = None
-    if columns:
-        _, per_cell, pooled, count = whole
-        seen = _occupied(stats, kind)
-        found = per_cell[seen] if seen.any() else np.ones(1)
-        cluster = ClusterSummary(columns, count, pooled, float(found.min()),
-                                 float(found.max()))
+    cluster = _cluster_summary(columns, stats, kind, *whole[1:]) if columns else None
     return total, Effective(_size(stats, kind), _size(total, kind), cluster, prediction)
+
+
+def _cluster_columns(items: Sequence[LoadedData]) -> tuple[str, ...]:
+    """The cluster columns the datasets declare (sorted; empty when none does)."""
+    return tuple(sorted({_design(d).cluster.column for d in items
+                         if _design(d).cluster is not None}))
+
+
+def _cluster_summary(columns: tuple[str, ...], stats: np.ndarray, kind: str,
+                     per_cell: np.ndarray, pooled: float, count: int) -> ClusterSummary:
+    """What the design effects were, over the cells that hold rows."""
+    seen = _occupied(stats, kind)
+    found = per_cell[seen] if seen.any() else np.ones(1)
+    return ClusterSummary(columns, count, pooled, float(found.min()), float(found.max()))
 
 
 def _grid(study: Study, parents: Sequence[str]) -> tuple[tuple[int, ...], int | None]:
@@ -303,8 +310,7 @@ def clustered_row_weights(
     (level position, or the value of a continuous child) and `weight` are the rows of
     `items` in order, `shape` the grid and `axis` the treatment's position in it. Returns
     the weights unchanged and None when no dataset declares a cluster."""
-    columns = tuple(sorted({_design(d).cluster.column for d in items
-                            if _design(d).cluster is not None}))
+    columns = _cluster_columns(items)
     if not columns:
         return weight, None
     keys = np.concatenate([_cluster_keys(d) for d in items]) if items else np.zeros(0, object)
@@ -312,8 +318,6 @@ def clustered_row_weights(
     rows = _canonical(_Rows(np.asarray(cell, dtype=np.int64), np.asarray(value, dtype=float),
                             np.asarray(weight, dtype=float), keys, {}))
     stats, per_cell, pooled, count = _clustered(rows, kind, levels, cells, shape, axis)
-    seen = _occupied(stats, kind)
-    found = per_cell[seen] if seen.any() else np.ones(1)
     adjusted = np.asarray(weight, dtype=float) / per_cell[np.asarray(cell, dtype=np.int64)]
-    summary = ClusterSummary(columns, count, pooled, float(found.min()), float(found.max()))
+    summary = _cluster_summary(columns, stats, kind, per_cell, pooled, count)
     return adjusted, Effective(float(np.sum(weight)), float(adjusted.sum()), summary, None)
