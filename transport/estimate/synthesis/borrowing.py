@@ -24,8 +24,9 @@ assumption is used as stated, and the output says so.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -44,6 +45,21 @@ class Configuration:
 
     used: tuple[int, ...]
     weight: float
+
+
+def entering(config: Configuration, borrowed: Sequence[Any],
+             sds: Mapping[str, float | None], fallback: Mapping[str, float]
+             ) -> list[tuple[Any, float | None]]:
+    """The borrowed groups whose rows enter under `config`, each with its shift scale: the
+    declared one (or its override in `sds`) where the configuration uses the group, the
+    robust fallback where it does not and the claim has one; the others are left out."""
+    found = []
+    for i, group in enumerate(borrowed):
+        if i in config.used:
+            found.append((group, sds.get(group.population, group.sd)))
+        elif group.population in fallback:
+            found.append((group, fallback[group.population]))
+    return found
 
 
 def configurations(

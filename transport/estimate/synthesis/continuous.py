@@ -36,6 +36,7 @@ from transport.estimate.synthesis.borrowing import (
     Configuration,
     MechanismDraws,
     configurations,
+    entering,
     mixture,
 )
 from transport.estimate.synthesis.design import Design, terms_of
@@ -285,13 +286,7 @@ def atom_draws(
 
     def draw_one(config: Configuration, n: int) -> np.ndarray:
         counts = base.copy()
-        for i, group in enumerate(borrowed):
-            if i in config.used:
-                sd = sds.get(group.population, group.sd)
-            elif group.population in fallback:
-                sd = fallback[group.population]
-            else:
-                continue
+        for group, sd in entering(config, borrowed, sds, fallback):
             counts = counts + partial_weight(group, sd) * group.stats
         return _bootstrap(counts, n, rng)
 

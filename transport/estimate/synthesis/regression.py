@@ -32,6 +32,7 @@ from transport.estimate.synthesis.borrowing import (
     Configuration,
     MechanismDraws,
     configurations,
+    entering,
     mixture,
 )
 from transport.estimate.synthesis.design import Design
@@ -361,19 +362,14 @@ def regression_draws(
     sds = sds or {}
     fallback = fallback_sds or {}
     configs = configurations(log_marginal or {}, len(borrowed), bool(log_marginal))
-    every = [(g, sds.get(g.population, g.sd)) for g in borrowed]
 
     def members(config: Configuration) -> list[tuple[Group, float | None]]:
-        found = [(own, None)] if own is not None else []
-        for i, (group, sd) in enumerate(every):
-            if i in config.used:
-                found.append((group, sd))
-            elif group.population in fallback:
-                found.append((group, fallback[group.population]))
-        return found
+        own_rows = [(own, None)] if own is not None else []
+        return own_rows + entering(config, borrowed, sds, fallback)
 
     if prior_only:
-        fits = regression_fits(evidence, members(Configuration(tuple(range(len(every))), 1.0)))
+        fits = regression_fits(evidence,
+                               members(Configuration(tuple(range(len(borrowed))), 1.0)))
         values = _values(evidence, fits, draws, rng, prior=True)
         return MechanismDraws(values, (Configuration(tuple(range(len(borrowed))), 1.0),),
                               tuple(g.population for g in borrowed))
