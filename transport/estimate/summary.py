@@ -9,13 +9,14 @@ from transport.calibrate.stats import hdi
 __all__ = ["describe", "hdi"]
 
 
-def describe(draws: np.ndarray) -> dict[str, object]:
-    """{"mean", "sd", "hdi_95", "prob_positive"} of a vector of draws."""
+def describe(draws: np.ndarray, null: float = 0.0) -> dict[str, object]:
+    """{"mean", "sd", "hdi_95", "prob_positive"} of a vector of draws, `prob_positive`
+    being P(draw > null): 0 for a difference, 1 for a ratio or an odds ratio."""
     values = np.asarray(draws, dtype=float)
     low, high = hdi(values)
     return {
         "mean": float(values.mean()),
         "sd": float(values.std(ddof=1)) if len(values) > 1 else 0.0,
         "hdi_95": [low, high],
-        "prob_positive": float((values > 0).mean()),
+        "prob_positive": float((values > null).mean()),
     }

@@ -110,8 +110,9 @@ def _together_curve(model: JointModel, seed: int, draws: int) -> dict | None:
     for scale in GRID:
         sds = {(p, v): max(sd, scale) for p, v, sd in ties}
         effect = effect_draws(model.study, model.draw(draws, seed, sds=sds))
-        intervals.append(describe(effect)["hdi_95"])
-        positive.append(float((effect > null).mean()))
+        summary = describe(effect, null)
+        intervals.append(summary["hdi_95"])
+        positive.append(summary["prob_positive"])
     flip = next((s for s, (low, high) in zip(GRID, intervals, strict=True)
                  if low <= null <= high), None)
     return {"scales": list(GRID), "intervals": intervals, "prob_positive": positive,
