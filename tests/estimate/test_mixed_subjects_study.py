@@ -79,9 +79,9 @@ def test_the_text_says_what_the_rows_were_worth(estimated, result) -> None:
     saved = entries["saved"]
     text = estimate_text(estimated)
     assert "Rows at their effective size (clusters, per-unit predictions):" in text
-    assert (f"  saved in human: 3600 rows worth {saved['effective_n']:.0f}; 300 clusters of "
-            f"respondent_id, design effect {saved['cluster']['design_effect']:.2f}; "
-            f"predictions by gpt4o on 13200 unlabelled rows raise it from "
-            f"{saved['prediction_powered']['labelled_effective_n']:.0f} (assumes the labelled "
+    assert (f"  saved in human: 3600 rows worth {saved['effective_n']:.0f} observations; 300 "
+            f"clusters of respondent_id, design effect {saved['cluster']['design_effect']:.2f}; "
+            f"gpt4o's predictions on 13200 unlabelled rows raise it from "
+            f"{saved['prediction_powered']['labelled_effective_n']:.0f}, assuming the labelled "
             "units are a random sample of the units with predictions, within each parent "
-            "cell)") in text
+            "cell.") in text

@@ -140,7 +140,7 @@ def test_robustness_sentence_on_a_ratio_scale_names_one() -> None:
 
 
 def test_effective_sentences_name_clusters_and_predictions() -> None:
-    from transport.report.wording import effective_sentences
+    from transport.render.estimate import effective_sentences
 
     result = {"effective_samples": [
         {"mechanism": "z", "population": "human", "rows": 10, "effective_n": 10.0,

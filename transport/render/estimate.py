@@ -29,28 +29,34 @@ def _basis_lines(data: dict) -> list[str]:
     return lines
 
 
+def effective_sentences(result: dict) -> list[str]:
+    """One plain sentence per mechanism whose rows clusters or per-unit predictions made
+    worth a different number of observations (the estimate JSON's `effective_samples`)."""
+    found = []
+    for item in result.get("effective_samples") or []:
+        cluster, powered = item.get("cluster"), item.get("prediction_powered")
+        if not (cluster or powered):
+            continue
+        text = (f"{item['mechanism']} in {item['population']}: {item['rows']} rows worth "
+                f"{item['effective_n']:.0f} observations")
+        if cluster:
+            text += (f"; {cluster['clusters']} clusters of {', '.join(cluster['columns'])}, "
+                     f"design effect {cluster['design_effect']:.2f}")
+        if powered:
+            text += (f"; {powered['predictor']}'s predictions on {powered['unlabelled_rows']} "
+                     f"unlabelled rows raise it from {powered['labelled_effective_n']:.0f}, "
+                     f"assuming {powered['assumption']}")
+        found.append(text + ".")
+    return found
+
+
 def _effective_lines(data: dict) -> list[str]:
     """Where clusters or per-unit predictions changed what a mechanism's rows are worth."""
-    items = [e for e in data.get("effective_samples") or []
-             if e.get("cluster") or e.get("prediction_powered")]
-    if not items:
+    sentences = effective_sentences(data)
+    if not sentences:
         return []
-    lines = ["", "Rows at their effective size (clusters, per-unit predictions):"]
-    for item in items:
-        parts = []
-        cluster = item.get("cluster")
-        if cluster:
-            parts.append(f"{cluster['clusters']} clusters of {', '.join(cluster['columns'])}, "
-                         f"design effect {cluster['design_effect']:.2f}")
-        powered = item.get("prediction_powered")
-        if powered:
-            parts.append(f"predictions by {powered['predictor']} on "
-                         f"{powered['unlabelled_rows']} unlabelled rows raise it from "
-                         f"{powered['labelled_effective_n']:.0f} (assumes "
-                         f"{powered['assumption']})")
-        lines.append(f"  {item['mechanism']} in {item['population']}: {item['rows']} rows "
-                     f"worth {item['effective_n']:.0f}; " + "; ".join(parts))
-    return lines
+    return ["", "Rows at their effective size (clusters, per-unit predictions):",
+            *(f"  {s}" for s in sentences)]
 
 
 def estimate_text(result: EstimateResult) -> str:

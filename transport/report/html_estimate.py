@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from transport.render.estimate import effective_sentences
 from transport.report.figures import Figures
 from transport.report.markup import (
     Html,
@@ -21,7 +22,6 @@ from transport.report.markup import (
 from transport.report.other_estimates import other_rows
 from transport.report.wording import (
     diagnostic_label,
-    effective_sentences,
     plain_number,
     robustness_sentence,
 )

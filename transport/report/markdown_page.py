@@ -8,13 +8,13 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from transport.render.estimate import effective_sentences
 from transport.report.escape import md, md_block, md_code
 from transport.report.figures import FIGURE_FILES, Figures
 from transport.report.markup import interval, num
 from transport.report.other_estimates import other_rows
 from transport.report.wording import (
     diagnostic_label,
-    effective_sentences,
     md_code_spans,
     plain_number,
     robustness_sentence,

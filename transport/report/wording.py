@@ -46,27 +46,6 @@ def robustness_sentence(curve: dict[str, Any], null: float = 0.0) -> str:
     return f"The 95% interval first includes {null:g} at shift scale {flip:g}."
 
 
-def effective_sentences(result: dict[str, Any]) -> list[str]:
-    """One plain sentence per mechanism whose rows clusters or per-unit predictions made
-    worth a different number of observations (the estimate JSON's `effective_samples`)."""
-    found = []
-    for item in result.get("effective_samples") or []:
-        cluster, powered = item.get("cluster"), item.get("prediction_powered")
-        if not (cluster or powered):
-            continue
-        text = (f"{item['mechanism']} in {item['population']}: {item['rows']} rows worth "
-                f"{item['effective_n']:.0f} observations")
-        if cluster:
-            text += (f"; {cluster['clusters']} clusters of {', '.join(cluster['columns'])}, "
-                     f"design effect {cluster['design_effect']:.2f}")
-        if powered:
-            text += (f"; {powered['predictor']}'s predictions on {powered['unlabelled_rows']} "
-                     f"unlabelled rows raise it from {powered['labelled_effective_n']:.0f}, "
-                     f"assuming {powered['assumption']}")
-        found.append(text + ".")
-    return found
-
-
 def md_code_spans(text: str) -> str:
     """Markdown of a message whose `backticked` parts are code: those as code spans, the
     rest escaped; unpaired backticks are escaped as written."""
