@@ -367,12 +367,14 @@ def estimate_study(
     query_json = {"treatment": query.treatment, "outcome": query.outcome,
                   "population": query.population, "contrast": list(query.contrast or ()),
                   "generalize": query.generalize}
-    if unsupported_reason(study) is None and joint_supported(study, loaded):
+    unsupported = unsupported_reason(study)
+    why_not_joint = (None if unsupported is None and joint_supported(study, loaded)
+                     else unsupported or "a mechanism no dataset informs")
+    if why_not_joint is None:
         path = _joint_path(study, loaded, draws, seed, checks, robustness)
     elif generalize:
-        raise DataError(
-            "--generalize needs the joint model, and this study needs another path ("
-            + (unsupported_reason(study) or "a mechanism no dataset informs") + ")")
+        raise DataError("--generalize needs the joint model, and this study needs another "
+                        f"path ({why_not_joint})")
     elif _exact_possible(identification, study):
         path = _exact_path(study, identification, loaded, draws, seed, rng, robustness)
     elif identification.transportable or borrows_through_partial(
@@ -410,12 +412,11 @@ def estimate_study(
             f"generalized: the target is everyone sampled, not {query.population} alone: the "
             "rows of every population that measure a covariate describe it together (the "
             f"outcome's mechanism is tied as the file declares)"))
-    if study.models and not path["method"].startswith("joint model"):
+    if study.models and why_not_joint is not None:
         stated = "; ".join(f"model {m.variable} ~ {m.text}" for m in study.models)
         warnings.append(f"the model statements ({stated}) apply to the joint model only, "
-                        "which this study cannot use ("
-                        f"{unsupported_reason(study) or 'a mechanism no dataset informs'}): "
-                        "this estimate does not use them")
+                        f"which this study cannot use ({why_not_joint}): this estimate does "
+                        "not use them")
     if not identification.transportable and not path.get("prior_driven"):
         warnings.append(
             "no nonparametric transport formula exists; this estimate rests on the parametric "
