@@ -8,7 +8,7 @@ import re
 TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*|\s+|<->|->|<-|\.\.|\w+|.', re.DOTALL)
 _WORDS = (
     "tdag study population source target var binary continuous count categorical ordinal "
-    "latent treatment outcome shared differs partial for because cite sd data experiment "
+    "latent treatment outcome shared differs partial for because cite sd robust data experiment "
     "observational measures columns estimate effect of on in contrast vs fit chains draws "
     "tune seed sampler cores target_accept question author hypothesis decide if prob "
     "calibration predictions by cluster weight recode scale difference ratio odds_ratio "

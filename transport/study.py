@@ -101,6 +101,8 @@ class Sharing:
     because: str | None = None
     cite: str | None = None
     span: Span | None = field(default=None, compare=False)
+    # `robust W`: the stated prior probability that the claim fails (None: the default)
+    robust: float | None = None
 
     @property
     def transports(self) -> bool:

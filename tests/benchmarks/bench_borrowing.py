@@ -92,15 +92,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--studies", type=int, default=20, help="studies per scenario (100)")
     parser.add_argument("--sd", type=float, default=0.2, help="the partial statement's sd")
+    parser.add_argument("--robust", type=float, default=None,
+                        help="a `robust W` clause on both claims (default: none, W = 0.1)")
     args = parser.parse_args()
+    robust = "" if args.robust is None else f" robust {args.robust:g}"
     seeds = range(SEEDS_FROM, SEEDS_FROM + args.studies)
     print(f"{args.studies} studies per scenario, seeds {seeds.start}..{seeds.stop - 1}; "
           f"{HUMAN_ROWS} human rows, {LLM_ROWS} LLM rows, covariate levels {LEVELS}, "
           f"{DRAWS} draws")
-    partial = f"partial sd {args.sd:g}"
+    partial = f"partial sd {args.sd:g}{robust}"
+    shared = f"shared{robust}"
     scenario(f"1. LLM truly shares y, declared `{partial}`", 0.0, partial, seeds)
     scenario(f"2. LLM effect {GAP} off, declared `{partial}`", GAP, partial, seeds)
-    scenario(f"3. LLM effect {GAP} off, declared `shared`", GAP, "shared", seeds)
+    scenario(f"3. LLM effect {GAP} off, declared `{shared}`", GAP, shared, seeds)
 
 
 if __name__ == "__main__":

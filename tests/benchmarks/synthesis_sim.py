@@ -197,7 +197,7 @@ def random_model(
 class StudyText:
     """How the `.tdag` file states the study: one sharing statement per source for y."""
 
-    sharing: dict[str, str]  # source -> "shared" | "differs" | "partial sd X"
+    sharing: dict[str, str]  # source -> "shared" | "differs" | "partial sd X", then clauses
     reasons: dict[str, str] = field(default_factory=dict)
     title: str = "Simulated evidence-synthesis study"
 
@@ -244,8 +244,9 @@ def study_text(model: SynthesisModel, text: StudyText) -> str:
 
 
 def _sd(sharing: str) -> str:
+    """The claim's clauses after its kind: "partial sd 0.2 robust 0" -> " sd 0.2 robust 0"."""
     words = sharing.split()
-    return f" sd {words[2]}" if words[0] == "partial" else ""
+    return "".join(f" {w}" for w in words[1:])
 
 
 def write_study(

@@ -894,6 +894,76 @@ t.tdag:7:22: error[E055]: 'because' is given twice
     ),
     pytest.param(
         HEAD + """\
+partial x sd 0.5 robust 1
+""",
+        """\
+t.tdag:7:25: error[E056]: robust must be at least 0 and below 1, not 1
+ 7 | partial x sd 0.5 robust 1
+   |                         ^
+   = help: robust 1 says the claim always fails: write 'differs'
+""",
+        id="E056-robust-one",
+    ),
+    pytest.param(
+        HEAD + """\
+shared x robust -0.2
+""",
+        """\
+t.tdag:7:17: error[E056]: robust must be at least 0 and below 1, not -0.2
+ 7 | shared x robust -0.2
+   |                 ^^^^
+   = help: the prior probability that the claim fails, for example robust 0.2; robust 0 uses the claim exactly as stated
+""",
+        id="E056-robust-negative",
+    ),
+    pytest.param(
+        HEAD + """\
+differs x robust 0.2
+""",
+        """\
+t.tdag:7:11: error[E057]: 'robust' belongs to 'shared' and 'partial', not 'differs'
+ 7 | differs x robust 0.2
+   |           ^^^^^^^^^^
+   = help: a 'differs' claim borrows nothing, so there is nothing to protect: drop the robust clause
+""",
+        id="E057-robust-on-differs",
+    ),
+    pytest.param(
+        HEAD + """\
+shared x -> y robust 0.2
+""",
+        """\
+t.tdag:7:8: error[E057]: 'robust' weighs the claim about a whole mechanism, not an edge or an arc
+ 7 | shared x -> y robust 0.2
+   |        ^^^^^^
+   = help: drop it: an edge-level claim is used as stated, in the parametric model
+""",
+        id="E057-robust-on-an-edge",
+    ),
+    pytest.param(
+        HEAD + """\
+shared y robust 0.2
+""",
+        """\
+t.tdag:7:8: error[E052]: 'y' is declared shared for gpt with the default robust weight on line 6 and robust 0.2 here
+ 7 | shared y robust 0.2
+   |        ^
+""",
+        id="E052-robust-differs-between-declarations",
+    ),
+    pytest.param(
+        HEAD + """\
+partial x sd 0.5 robust 0.2 robust 0.3
+""",
+        """\
+t.tdag:7:29: error[E055]: 'robust' is given twice
+ 7 | partial x sd 0.5 robust 0.2 robust 0.3
+   |                             ^^^^^^^^^^
+""",
+        id="E055-robust-twice",
+    ),
+    pytest.param(
+        HEAD + """\
 var u latent
 u -> y
 shared u

@@ -117,7 +117,8 @@ def _sharing(declaration) -> Sharing:
     if declaration is None:
         return Sharing("undeclared")
     return Sharing(
-        declaration.kind, declaration.sd, declaration.because, declaration.cite, declaration.span
+        declaration.kind, declaration.sd, declaration.because, declaration.cite, declaration.span,
+        declaration.robust,
     )
 
 

@@ -31,6 +31,7 @@ class Declaration:
     because: str | None
     cite: str | None
     span: Span
+    robust: float | None = None
 
 
 def unknown_population(name: ast.Name, ctx: Context) -> Diagnostic:
@@ -72,7 +73,7 @@ def _clauses(decl: ast.AssumptionDecl) -> Iterator[Diagnostic]:
     seen: dict[type, ast.AssumptionClause] = {}
     names = {
         ast.ForClause: "for", ast.BecauseClause: "because",
-        ast.CiteClause: "cite", ast.SdClause: "sd",
+        ast.CiteClause: "cite", ast.SdClause: "sd", ast.RobustClause: "robust",
     }
     for clause in decl.clauses:
         if type(clause) in seen:
@@ -100,6 +101,31 @@ def _clauses(decl: ast.AssumptionDecl) -> Iterator[Diagnostic]:
             sd.span,
             f"write 'partial ...' instead of '{kind} ...', or drop the sd",
         )
+    robust = seen.get(ast.RobustClause)
+    if robust is not None:
+        yield from _robust_clause(decl, robust)
+
+
+def _robust_clause(decl: ast.AssumptionDecl, robust: ast.RobustClause) -> Iterator[Diagnostic]:
+    """`robust W` is a probability below 1, on a `shared` or `partial` claim about whole
+    mechanisms (the robust mixture weighs a mechanism's borrowing, not one coefficient)."""
+    weight = robust.weight
+    if decl.kind.text == "differs":
+        yield error("E057", "'robust' belongs to 'shared' and 'partial', not 'differs'",
+                    robust.span, "a 'differs' claim borrows nothing, so there is nothing to "
+                    "protect: drop the robust clause")
+    if not (math.isfinite(weight.value) and 0 <= weight.value < 1):
+        hint = ("robust 1 says the claim always fails: write 'differs'"
+                if weight.value == 1 else
+                "the prior probability that the claim fails, for example robust 0.2; "
+                "robust 0 uses the claim exactly as stated")
+        yield error("E056", f"robust must be at least 0 and below 1, not {weight.text}",
+                    weight.span, hint)
+    for ref in decl.mechanisms:
+        if ref.arrow is not None:
+            yield error("E057", "'robust' weighs the claim about a whole mechanism, not an "
+                        "edge or an arc", ref.span,
+                        "drop it: an edge-level claim is used as stated, in the parametric model")
 
 
 def declarations(ctx: Context, report: list[Diagnostic] | None = None) -> list[Declaration]:
@@ -127,6 +153,8 @@ def declarations(ctx: Context, report: list[Diagnostic] | None = None) -> list[D
                 elif name.text not in targets:
                     targets.append(name.text)
         sd = next((c.sd.value for c in decl.clauses if isinstance(c, ast.SdClause)), None)
+        robust = next((c.weight.value for c in decl.clauses
+                       if isinstance(c, ast.RobustClause)), None)
         because = next((c.reason.value for c in decl.clauses
                         if isinstance(c, ast.BecauseClause)), None)
         cite = next((c.citation.value for c in decl.clauses if isinstance(c, ast.CiteClause)), None)
@@ -139,6 +167,7 @@ def declarations(ctx: Context, report: list[Diagnostic] | None = None) -> list[D
                 found.append(Declaration(
                     decl.kind.text, mechanism, source,
                     float(sd) if sd is not None else None, because, cite, ref.span,
+                    float(robust) if robust is not None else None,
                 ))
     return found
 
@@ -170,6 +199,14 @@ def check_assumptions(ctx: Context) -> Iterator[Diagnostic]:
                 f"line {earlier.span.line} and sd {item.sd:g} here",
                 item.span,
             )
+        elif earlier.robust != item.robust:
+            yield error(
+                "E052",
+                f"'{what}' is declared {item.kind} for {item.source} with "
+                f"{_robust_text(earlier.robust)} on line {earlier.span.line} and "
+                f"{_robust_text(item.robust)} here",
+                item.span,
+            )
         elif earlier.span != item.span:
             yield warning(
                 "W104",
@@ -177,3 +214,7 @@ def check_assumptions(ctx: Context) -> Iterator[Diagnostic]:
                 f"{earlier.span.line}",
                 item.span,
             )
+
+
+def _robust_text(weight: float | None) -> str:
+    return "the default robust weight" if weight is None else f"robust {weight:g}"

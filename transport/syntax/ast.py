@@ -160,7 +160,15 @@ class SdClause:
     span: Span = _span()
 
 
-AssumptionClause = ForClause | BecauseClause | CiteClause | SdClause
+@dataclass(frozen=True)
+class RobustClause:
+    """`robust W`: the prior probability that the claim fails (the robust mixture's weight)."""
+
+    weight: Number
+    span: Span = _span()
+
+
+AssumptionClause = ForClause | BecauseClause | CiteClause | SdClause | RobustClause
 
 
 @dataclass(frozen=True)

@@ -183,6 +183,10 @@ class ToAst(Transformer):
         (sd,) = _values(children)
         return ast.SdClause(_number(sd), _span(children))
 
+    def robust_clause(self, children):
+        (weight,) = _values(children)
+        return ast.RobustClause(_number(weight), _span(children))
+
     def data(self, children):
         population, path, *clauses = _values(children)
         return ast.DataDecl(_name(population), _text(path), tuple(clauses), _span(children))

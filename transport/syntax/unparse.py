@@ -210,6 +210,8 @@ def render(statement: ast.Statement, widths: list[int] | None = None) -> list[st
                 lines.append(f"{_INDENT}cite {quote(clause.citation.value)}")
             elif isinstance(clause, ast.SdClause):
                 lines[-1] += f" sd {_number(clause.sd)}"
+            elif isinstance(clause, ast.RobustClause):
+                lines[-1] += f" robust {_number(clause.weight)}"
             else:
                 lines[-1] += f" for {_names(clause.populations)}"
         return lines

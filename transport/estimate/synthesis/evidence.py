@@ -24,9 +24,10 @@ import numpy as np
 from transport.data.load import LoadedData
 from transport.errors import DataError
 from transport.estimate.cells import cell_index, is_discrete
+from transport.estimate.synthesis.borrowing import ROBUST_WEIGHT
 from transport.estimate.synthesis.effective import Effective, adjusted_statistics
 from transport.graph.algorithms import ancestors_without_incoming
-from transport.study import Study, VariableMechanism
+from transport.study import Sharing, Study, VariableMechanism
 
 if TYPE_CHECKING:  # the continuous-variable types (continuous.py builds such evidence)
     from transport.estimate.synthesis.continuous import Atoms
@@ -169,11 +170,31 @@ def tie(study: Study, source: str, variable: str) -> tuple[str, float | None, st
         statuses.append(sharing)
     if any(s.status not in ("shared", "partial") for s in statuses):
         return "differs", None, None
+    stated = _stated_failure(statuses)
+    robust = "" if stated is None else f" robust {stated:g}"
     partial = [s for s in statuses if s.status == "partial"]
     if not partial:
-        return "shared", None, f"shared {variable} for {source}"
+        return "shared", None, f"shared {variable}{robust} for {source}"
     sd = float(np.sqrt(sum((s.sd or 0.0) ** 2 for s in partial)))
-    return "partial", sd, f"partial {variable} sd {sd:g} for {source}"
+    return "partial", sd, f"partial {variable} sd {sd:g}{robust} for {source}"
+
+
+def _stated_failure(statuses: Sequence[Sharing]) -> float | None:
+    """The largest `robust W` stated on the claims (a claim without one counting at the
+    default), or None when none states one."""
+    if all(s.robust is None for s in statuses):
+        return None
+    return max(ROBUST_WEIGHT if s.robust is None else s.robust for s in statuses)
+
+
+def failure_weight(study: Study, source: str, variable: str) -> float:
+    """The prior probability that the claim tying `source`'s mechanism of `variable` to the
+    target's fails, for the robust mixture: the file's `robust W` (the largest over the
+    variable and the latent parents its mechanism absorbs), else ROBUST_WEIGHT."""
+    statuses = [study.sharing(source, VariableMechanism(name))
+                for name in (variable, *_absorbed_latents(study, variable))]
+    stated = _stated_failure(statuses)
+    return ROBUST_WEIGHT if stated is None else stated
 
 
 def _statistics(

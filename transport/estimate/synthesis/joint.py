@@ -25,9 +25,10 @@ from transport.errors import DataError
 from transport.estimate.levels import contrast_positions, outcome_values
 from transport.estimate.scales import on_scale, scale_of
 from transport.estimate.synthesis.borrowing import (
-    ROBUST_FACTOR,
     Configuration,
     borrow_weight,
+    mixture_scales,
+    prior_log_weights,
     subsets,
 )
 from transport.estimate.synthesis.conflict import (
@@ -43,6 +44,7 @@ from transport.estimate.synthesis.continuous import (
 from transport.estimate.synthesis.draws import draw_function
 from transport.estimate.synthesis.evidence import (
     MechanismEvidence,
+    failure_weight,
     mechanism_evidence,
     mechanism_variables,
 )
@@ -154,17 +156,24 @@ class JointModel:
             if robust and conflict is not None and groups and not prior_only:
                 declared = {g.population: scales.get(g.population, g.sd) or 0.0
                             for g in groups}
-                fallback = {p: max(ROBUST_FACTOR * sd,
-                                   conflict.robust / max(conflict.slopes[p], 1e-9))
-                            for p, sd in declared.items() if sd > 0}
+                failure = {g.population: failure_weight(self.study, g.population, variable)
+                           for g in groups}
+                mixed = {p: mixture_scales(sd, conflict.robust / max(conflict.slopes[p], 1e-9),
+                                           failure[p])
+                         for p, sd in declared.items() if sd > 0}
+                core = {p: mixed[p][0] if p in mixed else 0.0 for p in declared}
+                fallback = {p: wide for p, (_, wide) in mixed.items()}
+                scales = {**scales, **{p: c for p, c in core.items() if p in mixed}}
                 logs = configuration_log_marginals(
                     conflict.statistics[evidence.target.population],
                     [conflict.statistics[g.population] for g in groups],
-                    [declared[g.population] * conflict.slopes[g.population] for g in groups],
+                    [core[g.population] * conflict.slopes[g.population] for g in groups],
                     [fallback[g.population] * conflict.slopes[g.population]
                      if g.population in fallback else conflict.robust for g in groups],
                     subsets(len(groups)),
                 )
+                prior = prior_log_weights([failure[g.population] for g in groups], list(logs))
+                logs = {s: value + prior[s] for s, value in logs.items()}
             result = draw(evidence, draws, rng, groups=groups, sds=scales, log_marginal=logs,
                           fallback_sds=fallback, prior_only=prior_only)
             found[variable] = MechanismPosterior(evidence, result.values,
