@@ -9,6 +9,7 @@ import re
 import networkx as nx
 import pytest
 from shared_fixtures import DIAGRAM_STUDY as STUDY
+from shared_fixtures import MINIMAL_STUDY
 
 from transport.api import export_graph, import_dagitty, loads
 from transport.errors import UsageError
@@ -165,3 +166,12 @@ def test_report_drawing_and_json_export_have_the_same_edges(study) -> None:
     model = diagram_model(study)
     assert {(e.tail, e.head) for e in model.edges if e.kind == "bidirected"} == {("x", "z")}
     assert {e.head for e in model.edges if e.kind == "cause"} == {"y", "z"}
+
+
+def test_graph_json_carries_each_claims_robust_weight() -> None:
+    study = loads(MINIMAL_STUDY.replace("shared y", "partial y sd 0.3 robust 0.25"))
+    data = json.loads(export_graph(study, "json"))
+    (y,) = [m for m in data["mechanisms"] if m["mechanism"] == "y"]
+    assert (y["status"], y["sd"], y["robust"]) == ("partial", 0.3, 0.25)
+    plain = json.loads(export_graph(loads(MINIMAL_STUDY), "json"))
+    assert [m["robust"] for m in plain["mechanisms"]] == [None] * len(plain["mechanisms"])

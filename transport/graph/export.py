@@ -236,7 +236,7 @@ def to_data(diagram: SelectionDiagram, study: Study) -> dict:
     mechanisms = [
         {"source": row.source, "mechanism": row.mechanism.describe(),
          "kind": type(row.mechanism).__name__.removesuffix("Mechanism").lower(),
-         "status": row.sharing.status, "sd": row.sharing.sd,
+         "status": row.sharing.status, "sd": row.sharing.sd, "robust": row.sharing.robust,
          "because": row.sharing.because, "cite": row.sharing.cite}
         for row in study.assumptions + study.coefficients
         if row.source in shown
