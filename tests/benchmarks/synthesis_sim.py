@@ -139,6 +139,12 @@ class SynthesisModel:
         pops = tuple(replace(p, shift=shift) if p.name == name else p for p in self.populations)
         return replace(self, populations=pops)
 
+    def with_shift(self, name: str, shift: float) -> SynthesisModel:
+        """The same model with source `name`'s treatment coefficient shifted by `shift` on the
+        log-odds scale (the coefficient a `partial y sd X` claim shifts)."""
+        pops = tuple(replace(p, shift=shift) if p.name == name else p for p in self.populations)
+        return replace(self, populations=pops)
+
     def with_rows(self, name: str, rows: int, design: str | None = None) -> SynthesisModel:
         pops = tuple(
             replace(p, rows=rows, design=design or p.design) if p.name == name else p
