@@ -172,5 +172,5 @@ def test_refuses_without_a_formula_or_anything_to_borrow(tmp_path) -> None:
     _simulate(tmp_path, 0.0)
     (tmp_path / "study.tdag").write_text(text)
     with pytest.raises(NotEstimable, match="no estimate: the effect is not transportable under "
-                       r"the stated assumptions \(Nothing available constrains how y arises"):
+                       r"the stated assumptions\. Nothing available constrains how y arises"):
         estimate_study(load(tmp_path / "study.tdag"))

@@ -109,6 +109,8 @@ def test_scales_other_than_the_difference_are_refused_where_only_the_parametric_
     path.write_text(text.replace("estimate effect of x on y in human",
                                  "estimate effect of x on y in human scale ratio"))
     with pytest.raises(DataError, match=re.escape(
-            "scale ratio needs the exact model, and this study needs the parametric one (a "
-            "continuous covariate or a confounded mechanism); estimate the difference instead")):
+            "scale ratio needs the joint or the exact model, and this study needs the "
+            "parametric one (the joint model cannot serve it: 'z' is continuous with 2 "
+            "continuous parents (u, v): the joint model's atoms keep a continuous covariate "
+            "jointly with at most one continuous parent); estimate the difference instead")):
         estimate_study(load(path), draws=200)

@@ -43,7 +43,7 @@ def count_cells(frame: pd.DataFrame, names: Sequence[str], study: Study) -> np.n
     if size > 5_000_000:
         raise DataError(
             f"the table over {', '.join(names)} has {size:,} cells: too many to count exactly; "
-            "coarsen the variables or use the parametric model"
+            "merge levels or variables so that fewer cells remain"
         )
     return np.bincount(flat, minlength=size).reshape(shape)
 

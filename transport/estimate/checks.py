@@ -43,6 +43,12 @@ class AssumptionCheck:
     def between(self) -> tuple[str, str]:
         return (self.target, self.source)
 
+    @property
+    def declared(self) -> str:
+        """The claim as declared (`shared` or `partial`), named as on the joint path's
+        checks (the contradiction warning reads it)."""
+        return self.status
+
     def summary(self) -> str:
         """The statistics behind the verdict, in a few words."""
         if self.elpd_diff is None:
@@ -185,9 +191,14 @@ def check_assumption(
     parents = study.parents(variable.name)
     latent_parents = [p for p in parents if not study.variable(p).observed]
     confounded = [pair for pair in study.bidirected if variable.name in pair]
-    if latent_parents or confounded:
+    if confounded:
         return untestable(
             f"'{variable.name}' shares an unmeasured cause with other variables, so its "
+            "observed conditional distribution can differ even when the mechanism is shared"
+        )
+    if latent_parents:
+        return untestable(
+            f"'{variable.name}' depends on the latent {', '.join(latent_parents)}, so its "
             "observed conditional distribution can differ even when the mechanism is shared"
         )
     source_data = _observing(loaded, row.source, variable.name, parents)
@@ -196,8 +207,8 @@ def check_assumption(
         if data is None:
             listed = ", ".join(parents)
             return untestable(
-                f"no {population} data observe '{variable.name}' unrandomized"
-                + (f" with its parents ({listed})" if parents else "")
+                f"no {population} data observe '{variable.name}' unrandomised"
+                + (f" with its parents {listed}" if parents else "")
             )
     kinds = [study.variable(v) for v in (variable.name, *parents)]
     if not all(is_discrete(v) for v in kinds):

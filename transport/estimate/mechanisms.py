@@ -415,8 +415,9 @@ def latent_plan(study: Study, relevant: set[str]) -> dict[str, str]:
             raise DataError(
                 f"the effect of {study.query.treatment} on {study.query.outcome} depends on the "
                 f"latent variable '{name}', and {why}: no data measure it, so the parametric "
-                "model cannot tell its mechanism apart from the others. Measure it, remove it "
-                "from the paths to the outcome, or use an identification-based estimator"
+                "model cannot tell its mechanism apart from the others. Measure it, or remove it "
+                "from the paths to the outcome (`transport identify` says what else would "
+                "identify the effect)"
             )
     return absorbed
 
@@ -428,8 +429,8 @@ def _check_confounding(study: Study, relevant: set[str]) -> None:
             raise DataError(
                 f"the effect depends on {a} and {b}, which share an unmeasured common cause "
                 f"({a} <-> {b}); the parametric backend models each mechanism given its "
-                "observed parents only and would ignore it. Use the identification-based "
-                "estimator for this study"
+                "observed parents only and would ignore it. `transport identify` says what "
+                "data would identify the effect despite it"
             )
 
 
@@ -573,8 +574,9 @@ def build_spec(study: Study, loaded, shift_scale: float | Mapping[str, float] | 
             said = ", ".join(f"{s}: {ties[s].declared}" for s in sources) or "no sources"
             edge = any(ties[s].tied_columns and s in cells for s in sources)
             raise DataError(
-                f"the effect needs the {target} mechanism of '{name}' (how it depends on "
-                f"{', '.join(parents) or 'nothing'}), but no {target} data measure it and no "
+                f"the effect needs the {target} mechanism of '{name}' ("
+                + (f"how it depends on {', '.join(parents)}" if parents else "its distribution")
+                + f"), but no {target} data measure it and no "
                 f"source with data shares it ({said})"
                 + ("; an edge-level `shared A -> B` ties single coefficients only, not the "
                    "whole mechanism" if edge else "")

@@ -36,6 +36,9 @@ import numpy as np
 # PyTensor warns on import when it finds no BLAS (pip installs); PyMC logs every sampling
 # call. Neither is something a user of `transport` can act on, so keep the terminal quiet.
 warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
+# ArviZ 0.2x announces its coming refactor on import (a FutureWarning to developers)
+warnings.filterwarnings("ignore", message=r"\s*ArviZ is undergoing a major refactor",
+                        category=FutureWarning)
 
 import pymc as pm  # noqa: E402
 import pytensor.tensor as pt  # noqa: E402

@@ -137,8 +137,8 @@ def robustness(
     return {
         "criterion": criterion,
         "applies": True,
-        "units": "sd of log-probability shifts of each shared mechanism (outcome sds for "
-        "a continuous outcome's mean)",
+        "units": "sd of log-probability shifts of each shared mechanism; outcome sds for "
+        "a continuous outcome's mean",
         "scales": list(scales),
         "scale_at_flip": together["scale_at_flip"],
         "intervals": together["intervals"],

@@ -129,16 +129,17 @@ def _naive_source(study: Study, used: list[str], effects: dict, loaded) -> str |
 
 def _refusal(identification) -> NotEstimable:
     if identification.status == "not_transportable":
-        reason = "the effect is not transportable under the stated assumptions" + (
-            f" ({identification.witness})" if identification.witness else ""
+        witness = (identification.witness or "").strip()
+        reason = "the effect is not transportable under the stated assumptions." + (
+            f" {witness}" + ("" if witness.endswith(".") else ".") if witness else ""
         )
     else:
         reason = (
             "no transport formula was found for the effect with what the data statements "
-            "measure"
+            "measure."
         )
     return NotEstimable(
-        f"no estimate: {reason}. A number here would come from assumptions the file does "
+        f"no estimate: {reason} A number here would come from assumptions the file does "
         "not make. State `partial V sd X` for the mechanisms that may drift, or collect the "
         "data `transport identify` suggests."
     )
@@ -382,9 +383,9 @@ def estimate_study(
     ):
         if scale_of(study) != "difference":
             raise DataError(
-                f"scale {scale_of(study)} needs the exact model, and this study needs the "
-                "parametric one (a continuous covariate or a confounded mechanism); estimate "
-                "the difference instead"
+                f"scale {scale_of(study)} needs the joint or the exact model, and this study "
+                f"needs the parametric one (the joint model cannot serve it: {why_not_joint}); "
+                "estimate the difference instead"
             )
         path = _parametric_path(study, loaded, seed)
         if not robustness:
@@ -464,8 +465,9 @@ def estimate_study(
     if any(d.spec.cluster for d in loaded) and "effective_samples" not in path:
         warnings.append(
             "this model treats rows that share a cluster as independent, so its interval "
-            "may be too narrow; the mixed-subjects estimates (PPI++ and its Bayesian "
-            "counterpart) use the `cluster` clauses"
+            "may be too narrow"
+            + ("; the mixed-subjects estimates (PPI++ and its Bayesian counterpart) use the "
+               "`cluster` clauses" if mixed is not None and mixed.ppi.get("applies") else "")
         )
     calibrated = calibrated_estimates(
         study, source_draws, naive_source, np.random.default_rng(seed + 2)

@@ -83,9 +83,11 @@ def estimate_text(result: EstimateResult) -> str:
             f"(posterior probability {rule['probability']:.3f})"
         )
     if data["prior"] and data["prior"]["contraction"] is not None:
+        contraction = data["prior"]["contraction"]
+        shown = ">99%" if 0.995 <= contraction < 1 else f"{contraction:.0%}"
         lines.append(
-            f"  the data narrow the prior's spread of the effect by "
-            f"{data['prior']['contraction']:.0%} (prior sd {data['prior']['sd']:.3f})"
+            f"  the data narrow the prior's spread of the effect by {shown} (prior sd "
+            f"{data['prior']['sd']:.3f})"
         )
     if data["source_effects"]:
         lines += ["", "Each source's own effect (its experiment, taken as is):"]
@@ -127,7 +129,7 @@ def estimate_text(result: EstimateResult) -> str:
     frequentist = data.get("frequentist")
     if frequentist:
         lines += ["", f"Frequentist cross-check (bootstrap of {frequentist['bootstrap']}, "
-                  f"{frequentist['source']} trial reweighted to the target sample):"]
+                  f"{frequentist['source']}'s experiment reweighted to the target sample):"]
         for name in ("ipsw", "g_transport", "aipsw"):
             item = frequentist.get(name)
             if item:
@@ -137,8 +139,9 @@ def estimate_text(result: EstimateResult) -> str:
     if implications:
         tested = [i for i in implications if i["verdict"] != "not_testable"]
         violated = [i for i in tested if i["verdict"] == "violated"]
-        lines += ["", f"The graph against the data: {len(tested)} implied independencies "
-                  f"tested, {len(violated)} violated (Holm-adjusted)"]
+        lines += ["", f"The graph against the data: {len(tested)} implied "
+                  f"independenc{'y' if len(tested) == 1 else 'ies'} tested, {len(violated)} "
+                  "violated (Holm-adjusted)"]
         lines += [f"  violated: {i['statement']} in {i['population']}"
                   + (f"; {i['fix']}" if i.get("fix") else "") for i in violated]
     if data["assumption_checks"]:
@@ -183,21 +186,21 @@ def estimate_text(result: EstimateResult) -> str:
                 else:
                     lines.append(
                         f"  {point['statement']}: the conclusion flips at shift scale "
-                        f"{point['sd_at_flip']:.2f}, i.e. unless {point['population']}'s "
-                        f"{point['mechanism']} differs from the target's by more than an "
-                        f"effect of {point['effect_gap_at_flip']:.3f}"
+                        f"{point['sd_at_flip']:.2f}: it holds unless {point['population']}'s "
+                        f"{point['mechanism']} differs from the target's enough to move the "
+                        f"effect by more than {point['effect_gap_at_flip']:.3f}"
                     )
         elif curve["scale_at_flip"] is None:
             lines.append(f"  the 95% interval excludes {null:g} at every shift scale tried "
-                         f"(up to {curve['scales'][-1]})")
+                         f"(up to {curve['scales'][-1]:g})")
         elif curve["scale_at_flip"] == 0:
             lines.append(f"  the 95% interval already includes {null:g} with no shift of the "
                          "shared mechanisms")
         else:
             lines.append(f"  the 95% interval first includes {null:g} at shift scale "
-                         f"{curve['scale_at_flip']} ({curve['units']})")
+                         f"{curve['scale_at_flip']:g} ({curve['units']})")
             for mechanism, scale in curve.get("by_mechanism", {}).items():
-                shown = "never within the range tried" if scale is None else f"at {scale}"
+                shown = "never within the range tried" if scale is None else f"at {scale:g}"
                 lines.append(f"    {mechanism} alone: {shown}")
     diagnostics = data["diagnostics"]
     lines += ["", f"Draws: {data['draws']} (seed {data['seed']}); "

@@ -3,11 +3,12 @@
 Every tie that lets a source's rows into a target mechanism is re-run as `partial` with a
 growing shift scale (a `shared` claim is sd 0; a `partial` one starts at its stated sd),
 the whole joint model redrawn each time with the same random streams. The conclusion is the
-preregistered decision rule when the file has one, else the sign of the effect as the 95%
-interval states it (no conclusion when the interval includes 0). The tipping point is the
-smallest scale at which the conclusion changes, refined by bisection, and is also stated in
-the effect's own units: how much the effect moves when that mechanism's effect-relevant
-coefficient (its treatment contrast, or its level) is shifted by that much.
+preregistered decision rule when the file has one ("met" or "not met"), else the sign of the
+effect as the 95% interval states it (no conclusion when the interval includes 0). The
+tipping point is the smallest scale at which the conclusion changes, refined by bisection,
+and is also stated in the effect's own units: how much the effect moves when that
+mechanism's effect-relevant coefficient (its treatment contrast, or its level) is shifted by
+that much.
 """
 
 from __future__ import annotations
@@ -54,7 +55,8 @@ def conclusion_of(study: Study) -> tuple[str, Callable[[np.ndarray], object]]:
     """The criterion's description and a function from effect draws to the conclusion."""
     if study.decision is not None:
         rule = study.decision
-        return (f"the decision rule '{rule.describe()}'", lambda d: bool(rule.holds(d)))
+        return (f"the decision rule '{rule.describe()}'",
+                lambda d: "met" if rule.holds(d) else "not met")
 
     null = null_value(scale_of(study))
 
