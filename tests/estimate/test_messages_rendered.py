@@ -155,8 +155,10 @@ Errors (exit code 1; "transport: no estimate: ..." or "error: ..." on stderr)   
   E5  the outcome 'Y' is categorical with levels ...    estimate/levels.py   here
   E6  'Y' is categorical: an effect on it is not one    parametric.py        here
       number; recode it ...
-  E7  the effect depends on N variables: too many for   synthesis/joint.py   here
-      the exact model; use the parametric model
+  E7  the effect depends on N variables, more than the  synthesis/joint.py   here
+      50 the joint model's g-formula can multiply; ...
+  E7b V's mechanism has N cells of its parents ...:     synthesis/evidence   here
+      too many for the joint model; ...
   E8  the table over ... has N cells: too many to count estimate/cells.py    here
   E9  the effect depends on A and B, which share an     mechanisms.py        here (in a fresh
       unmeasured common cause (A <-> B); ...                                 process: no library
@@ -811,8 +813,27 @@ def _chain(folder: Path, length: int, extra: str = "") -> Path:
 
 
 def test_an_effect_on_too_many_variables_for_the_joint_model(tmp_path):
-    _data_error(_chain(tmp_path, 52), "the effect depends on 53 variables: too many for the "
-                "exact model; use the parametric model")
+    _data_error(_chain(tmp_path, 52), "the effect depends on 53 variables, more than the 50 "
+                "the joint model's g-formula can multiply; merge variables, or leave out those "
+                "the effect does not need (`transport identify` shows the formula)")
+
+
+def test_a_mechanism_over_too_many_cells_for_the_joint_model(tmp_path):
+    # 24 binary parents of y (x among them): 16,777,216 cells (it was a MemoryError)
+    names = [f"z{i}" for i in range(23)]
+    text = ("population llm source\npopulation human target\nvar x binary treatment\n"
+            "var y binary outcome\n" + "".join(f"var {v} binary\n" for v in names)
+            + "".join(f"{v} -> y\n" for v in names) + "x -> y\n"
+            + "shared y for llm\ndiffers " + ", ".join(names) + "\n"
+            + 'data llm "llm.csv" experiment(x)\n'
+            + f'data human "h.csv" observational measures({", ".join(names)})\n'
+            + "estimate effect of x on y in human\n")
+    frame = pd.DataFrame(np.random.default_rng(0).integers(0, 2, (40, 25)),
+                         columns=[*names, "x", "y"])
+    path = studies.write(tmp_path, text, {"llm.csv": frame, "h.csv": frame[names]})
+    _data_error(path, f"y's mechanism has 16,777,216 cells of its parents "
+                f"{', '.join(sorted(['x', *names]))}: too many for the joint model; merge "
+                "levels or variables so that fewer cells remain")
 
 
 def test_a_formula_over_too_many_cells(tmp_path):

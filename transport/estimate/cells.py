@@ -35,12 +35,16 @@ def cell_index(
     return np.ravel_multi_index(columns, shape), shape
 
 
+# The largest table of cells the estimators count or draw over (about 40 MB of float64).
+MAX_CELLS = 5_000_000
+
+
 def count_cells(frame: pd.DataFrame, names: Sequence[str], study: Study) -> np.ndarray:
     """How many rows fall in each cell of the discrete variables `names` (an array of that
     shape)."""
     flat, shape = cell_index(frame, names, study)
     size = int(np.prod(shape)) if shape else 1
-    if size > 5_000_000:
+    if size > MAX_CELLS:
         raise DataError(
             f"the table over {', '.join(names)} has {size:,} cells: too many to count exactly; "
             "merge levels or variables so that fewer cells remain"

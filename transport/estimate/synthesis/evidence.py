@@ -23,7 +23,7 @@ import numpy as np
 
 from transport.data.load import LoadedData
 from transport.errors import DataError
-from transport.estimate.cells import cell_index, is_discrete
+from transport.estimate.cells import MAX_CELLS, cell_index, is_discrete
 from transport.estimate.synthesis.borrowing import ROBUST_WEIGHT
 from transport.estimate.synthesis.effective import Effective, adjusted_statistics
 from transport.graph.algorithms import ancestors_without_incoming
@@ -295,9 +295,14 @@ def mechanism_evidence(
     own = population or target
     parents = observed_parents(study, variable)
     shape = tuple(len(study.variable(p).levels) for p in parents)
-    cells = int(np.prod(shape)) if shape else 1
+    cells = int(np.prod(shape, dtype=object)) if shape else 1
     kind = "discrete" if is_discrete(study.variable(variable)) else "gaussian"
     levels = len(study.variable(variable).levels) if kind == "discrete" else 1
+    if cells * levels > MAX_CELLS:
+        raise DataError(
+            f"{variable}'s mechanism has {cells:,} cells of its parents "
+            f"{', '.join(parents)}: too many for the joint model; merge levels or variables "
+            "so that fewer cells remain")
     found, unused = informing_members(study, loaded, variable, own)
     groups = []
     for name, relation, sd, statement, members in found:

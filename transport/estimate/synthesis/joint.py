@@ -184,8 +184,10 @@ class JointModel:
 def _letters(names: Sequence[str]) -> dict[str, str]:
     alphabet = "abcdefghijklmnopqrstuvwxyABCDEFGHIJKLMNOPQRSTUVWXY"
     if len(names) > len(alphabet):
-        raise DataError(f"the effect depends on {len(names)} variables: too many for the "
-                        "exact model; use the parametric model")
+        raise DataError(f"the effect depends on {len(names)} variables, more than the "
+                        f"{len(alphabet)} the joint model's g-formula can multiply; merge "
+                        "variables, or leave out those the effect does not need (`transport "
+                        "identify` shows the formula)")
     return {name: alphabet[i] for i, name in enumerate(names)}
 
 
