@@ -83,7 +83,8 @@ estimate effect of x on y in human
 """, files)
 
 
-def sources_only(folder: Path, llm_shift: float = 0.0) -> Path:
+def sources_only(folder: Path, llm_shift: float = 0.0,
+                 other: str = "partial y sd 0.3 for other") -> Path:
     """Two LLM experiments (one `shared`, one `partial`) and a human covariate survey with a
     covariate level the shared source never shows: no human rows inform the outcome."""
     rng = np.random.default_rng(3)
@@ -93,7 +94,7 @@ def sources_only(folder: Path, llm_shift: float = 0.0) -> Path:
     return write(folder, HEAD.replace("population human target",
                                       "population other source\npopulation human target") + """\
 shared y for llm
-partial y sd 0.3 for other
+""" + other + """
 data llm "llm.csv" experiment(x)
 data other "other.csv" experiment(x)
 data human "human_z.csv" observational measures(z)

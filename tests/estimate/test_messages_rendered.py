@@ -253,6 +253,7 @@ def estimate(tmp_path_factory):
         "checked": studies.checked,
         "tiny": studies.tiny,
         "sources_only": studies.sources_only,
+        "other_differs": lambda f: studies.sources_only(f, other="differs y for other"),
         "no_conclusion": lambda f: studies.one_source(f, -1.0),
         "prior_driven": lambda f: studies.one_source(f, 0.0, "partial y sd 0.5 for llm"),
         "disagree": studies.sources_disagree,
@@ -561,7 +562,12 @@ def test_two_sources_that_must_agree_and_do_not(estimate):
 
 
 def test_target_rows_in_strata_a_source_never_has(estimate):
-    run, as_json = estimate("sources_only"), estimate("sources_only", "--format", "json")
+    # other.csv has outcome rows in z=c, and `partial y` lets them inform the human outcome:
+    # no positivity warning; declared `differs y`, they inform nothing, and the strata llm
+    # never has get their effect from the model alone
+    assert estimate("sources_only").warnings() == []
+    run = estimate("other_differs")
+    as_json = estimate("other_differs", "--format", "json")
     folder = run.path.parent
     survey = pd.read_csv(folder / "human_z.csv")
     rows = np.flatnonzero(survey["z"] == "c") + 1
@@ -569,8 +575,10 @@ def test_target_rows_in_strata_a_source_never_has(estimate):
                f"in strata of 'z' that {folder / 'llm.csv'} (llm) never has: z=c (rows "
                f"{rows[0]}, {rows[1]}, {rows[2]} and {len(rows) - 3} more). Positivity fails "
                "there: the human effect in those strata comes from the model, not from data")
-    assert run.warnings() == [warning]
-    assert as_json.data["warnings"] == [warning]
+    unused = ("other's rows do not enter this estimate: no mechanism the effect depends on is "
+              "declared shared or partial for other with rows that measure it and its parents")
+    assert run.warnings() == [unused, warning]
+    assert as_json.data["warnings"] == [unused, warning]
 
 
 def test_target_covariates_beyond_the_range_of_a_curve_are_extrapolated(estimate):

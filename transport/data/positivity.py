@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from transport.data.load import LoadedData
-from transport.study import Study
+from transport.study import Study, VariableMechanism
 
 #: Fewer rows than this in one data file earn a warning.
 MIN_ROWS = 30
@@ -31,7 +31,8 @@ def positivity_warnings(study: Study, loaded: Sequence[LoadedData],
     """One warning per (target file, source file) pair where target rows fall in strata of
     their common discrete covariates (all but the treatment and the outcome; only
     `variables` when given, e.g. the formula's adjustment set) that the source file never
-    has."""
+    has, nor any other file with outcome rows on those covariates (the target's own
+    experiment, another source): only there does the effect come from the model alone."""
     query = study.query
     exclude = {query.treatment, query.outcome}
     targets = [d for d in loaded if d.population == query.population]
@@ -43,16 +44,31 @@ def positivity_warnings(study: Study, loaded: Sequence[LoadedData],
                       if v in source.spec.measures and v not in exclude
                       and study.variable(v).discrete and (variables is None or v in variables)]
             if common:
-                found = _unsupported(target, source, common)
+                others = [d for d in loaded if d is not source and d is not target
+                          and query.outcome in d.spec.measures
+                          and all(v in d.spec.measures for v in common)
+                          and (d.population == query.population
+                               or _tied(study, d.population, query.outcome))]
+                if query.outcome in target.spec.measures:
+                    others.append(target)
+                found = _unsupported(target, source, common, others)
                 if found:
                     warnings.append(found)
     return tuple(warnings)
 
 
-def _unsupported(target: LoadedData, source: LoadedData, common: list[str]) -> str | None:
+def _tied(study: Study, source: str, outcome: str) -> bool:
+    """Whether the file lets `source`'s outcome rows inform the target's outcome."""
+    return study.sharing(source, VariableMechanism(outcome)).status in ("shared", "partial")
+
+
+def _unsupported(target: LoadedData, source: LoadedData, common: list[str],
+                 others: Sequence[LoadedData] = ()) -> str | None:
     strata = target.frame[common].astype(str)
-    seen = pd.MultiIndex.from_frame(source.frame[common].astype(str)).unique()
-    absent = ~pd.MultiIndex.from_frame(strata).isin(seen)
+    keys = pd.MultiIndex.from_frame(strata)
+    absent = ~keys.isin(pd.MultiIndex.from_frame(source.frame[common].astype(str)).unique())
+    for other in others:
+        absent &= ~keys.isin(pd.MultiIndex.from_frame(other.frame[common].astype(str)).unique())
     if not absent.any():
         return None
     rows = np.flatnonzero(absent)
