@@ -12,21 +12,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from synthesis_study import rows
+from synthesis_study import HEADER, rows
 
 from transport.cli import main
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
-HEAD = """\
-population llm   source
-population human target
-var z categorical(a, b, c)
-var x binary treatment
-var y binary outcome
-{z x} -> y
-differs z
-"""
+HEAD = HEADER  # z -> y <- x, z differing, as the other synthesis tests write it
 
 
 def run(*args: object) -> tuple[int, str, str]:

@@ -826,36 +826,32 @@ def test_an_effect_on_too_many_variables_for_the_joint_model(tmp_path):
                 "the effect does not need (`transport identify` shows the formula)")
 
 
-def test_a_mechanism_over_too_many_cells_for_the_joint_model(tmp_path):
-    # 24 binary parents of y (x among them): 16,777,216 cells (it was a MemoryError)
-    names = [f"z{i}" for i in range(23)]
+def _wide(folder: Path, names: list[str], extra: str = "") -> Path:
+    """y with the binary parents `names` besides x, the human covariates surveyed."""
     text = ("population llm source\npopulation human target\nvar x binary treatment\n"
             "var y binary outcome\n" + "".join(f"var {v} binary\n" for v in names)
-            + "".join(f"{v} -> y\n" for v in names) + "x -> y\n"
+            + "".join(f"{v} -> y\n" for v in names) + "x -> y\n" + extra
             + "shared y for llm\ndiffers " + ", ".join(names) + "\n"
             + 'data llm "llm.csv" experiment(x)\n'
             + f'data human "h.csv" observational measures({", ".join(names)})\n'
             + "estimate effect of x on y in human\n")
-    frame = pd.DataFrame(np.random.default_rng(0).integers(0, 2, (40, 25)),
+    frame = pd.DataFrame(np.random.default_rng(0).integers(0, 2, (40, len(names) + 2)),
                          columns=[*names, "x", "y"])
-    path = studies.write(tmp_path, text, {"llm.csv": frame, "h.csv": frame[names]})
-    _data_error(path, f"y's mechanism has 16,777,216 cells of its parents "
+    return studies.write(folder, text, {"llm.csv": frame, "h.csv": frame[names]})
+
+
+def test_a_mechanism_over_too_many_cells_for_the_joint_model(tmp_path):
+    # 24 binary parents of y (x among them): 16,777,216 cells (it was a MemoryError)
+    names = [f"z{i}" for i in range(23)]
+    _data_error(_wide(tmp_path, names), f"y's mechanism has 16,777,216 cells of its parents "
                 f"{', '.join(sorted(['x', *names]))}: too many for the joint model; merge "
                 "levels or variables so that fewer cells remain")
 
 
 def test_a_formula_over_too_many_cells(tmp_path):
+    # `x <-> z0` keeps the joint model out: the exact path counts the formula's table
     names = [f"z{i}" for i in range(23)]
-    text = ("population llm source\npopulation human target\nvar x binary treatment\n"
-            "var y binary outcome\n" + "".join(f"var {v} binary\n" for v in names)
-            + "".join(f"{v} -> y\n" for v in names) + "x -> y\nx <-> z0\n"
-            + "shared y for llm\ndiffers " + ", ".join(names) + "\n"
-            + 'data llm "llm.csv" experiment(x)\n'
-            + f'data human "h.csv" observational measures({", ".join(names)})\n'
-            + "estimate effect of x on y in human\n")
-    frame = pd.DataFrame(np.random.default_rng(0).integers(0, 2, (40, 25)),
-                         columns=[*names, "x", "y"])
-    path = studies.write(tmp_path, text, {"llm.csv": frame, "h.csv": frame[names]})
+    path = _wide(tmp_path, names, "x <-> z0\n")
     _data_error(path, f"the table over {', '.join(sorted(names))} has 8,388,608 cells: too "
                 "many to count exactly; merge levels or variables so that fewer cells remain")
 
