@@ -45,7 +45,7 @@ def test_a_report_from_an_estimate_in_memory_reports_that_estimate(framing_repor
 
     data = json.loads(paths.json.read_text(encoding="utf-8"))
     assert data["estimation"]["status"] == "estimated"
-    assert data["estimation"]["result"]["effect"]["mean"] == pytest.approx(result.effect["mean"])
+    assert data["estimation"]["result"]["effect"]["mean"] == pytest.approx(result.effect.mean)
     assert data["reproducibility"]["seed"] == result.seed
 
 

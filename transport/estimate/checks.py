@@ -18,6 +18,7 @@ import numpy as np
 from transport.data.load import LoadedData
 from transport.estimate.cells import cell_index, is_discrete
 from transport.estimate.conjugate import DIRICHLET_PRIOR
+from transport.estimate.effects import EffectWithout
 from transport.study import Assumption, Study, VariableMechanism
 
 # A difference is called a contradiction when the shared model predicts worse by more than
@@ -36,12 +37,17 @@ class AssumptionCheck:
     elpd_se: float | None = None
     ppc_p: float | None = None
     reason: str = ""
-    without: dict | None = None
+    without: EffectWithout | None = None
     target: str = "target"
 
     @property
     def between(self) -> tuple[str, str]:
         return (self.target, self.source)
+
+    @property
+    def declared(self) -> str:
+        """The claim as declared (`shared`, `partial sd 0.3`), as a PairCheck names it."""
+        return self.status
 
     def summary(self) -> str:
         """The statistics behind the verdict, in a few words."""
@@ -65,7 +71,7 @@ class AssumptionCheck:
             "p_value": self.ppc_p,
             "summary": self.summary(),
             "reason": self.reason,
-            "without": self.without,
+            "without": None if self.without is None else self.without.to_json(),
         }
 
 

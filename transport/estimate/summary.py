@@ -27,14 +27,14 @@ class DrawSummary:
                 "prob_positive": self.prob_positive}
 
 
-def describe(draws: np.ndarray, null: float = 0.0) -> dict[str, object]:
-    """{"mean", "sd", "hdi_95", "prob_positive"} of a vector of draws, `prob_positive`
-    being P(draw > null): 0 for a difference, 1 for a ratio or an odds ratio."""
+def describe(draws: np.ndarray, null: float = 0.0) -> DrawSummary:
+    """The summary of a vector of draws, `prob_positive` being P(draw > null): 0 for a
+    difference, 1 for a ratio or an odds ratio."""
     values = np.asarray(draws, dtype=float)
     low, high = hdi(values)
-    return {
-        "mean": float(values.mean()),
-        "sd": float(values.std(ddof=1)) if len(values) > 1 else 0.0,
-        "hdi_95": [low, high],
-        "prob_positive": float((values > null).mean()),
-    }
+    return DrawSummary(
+        mean=float(values.mean()),
+        sd=float(values.std(ddof=1)) if len(values) > 1 else 0.0,
+        hdi_95=(low, high),
+        prob_positive=float((values > null).mean()),
+    )

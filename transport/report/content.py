@@ -220,7 +220,7 @@ def build_content(study: Study, *, seed: int | None = None, command_line: str | 
     else:
         used_seed = effective_seed(study, seed)
         estimation, result = estimation_section(study, used_seed, progress, identification)
-    known = {(d["population"], d["path"]): d["rows"] for d in (result.data if result else ())}
+    known = {(d.population, d.path): d.rows for d in (result.data if result else ())}
     about = study_section(study, known)
     data = {
         "schema_version": SCHEMA_VERSION,
