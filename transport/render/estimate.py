@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from transport.estimate.result import EstimateResult
+
+if TYPE_CHECKING:
+    from transport.estimate.synthesis.effective import EffectiveSample
 
 
 def _interval(values) -> str:
@@ -26,32 +32,30 @@ def _basis_lines(result: EstimateResult) -> list[str]:
     return lines
 
 
-def effective_sentences(result: dict) -> list[str]:
+def effective_sentences(samples: Sequence[EffectiveSample]) -> list[str]:
     """One plain sentence per mechanism whose rows clusters or per-unit predictions made
-    worth a different number of observations (the estimate JSON's `effective_samples`)."""
+    worth a different number of observations (the estimate's `effective_samples`)."""
     found = []
-    for item in result.get("effective_samples") or []:
-        cluster, powered = item.get("cluster"), item.get("prediction_powered")
-        if not (cluster or powered):
+    for item in samples:
+        cluster, powered = item.effective.cluster, item.effective.prediction
+        if cluster is None and powered is None:
             continue
-        text = (f"{item['mechanism']} in {item['population']}: {item['rows']} rows worth "
-                f"{item['effective_n']:.0f} observations")
-        if cluster:
-            text += (f"; {cluster['clusters']} clusters of {', '.join(cluster['columns'])}, "
-                     f"design effect {cluster['design_effect']:.2f}")
-        if powered:
-            text += (f"; {powered['predictor']}'s predictions on {powered['unlabelled_rows']} "
-                     f"unlabelled rows raise it from {powered['labelled_effective_n']:.0f}, "
-                     f"assuming {powered['assumption']}")
+        text = (f"{item.mechanism} in {item.population}: {item.rows} rows worth "
+                f"{item.effective.effective_n:.0f} observations")
+        if cluster is not None:
+            text += (f"; {cluster.clusters} clusters of {', '.join(cluster.columns)}, "
+                     f"design effect {cluster.pooled:.2f}")
+        if powered is not None:
+            text += (f"; {powered.predictor}'s predictions on {powered.unlabelled_rows} "
+                     f"unlabelled rows raise it from {powered.labelled_effective_n:.0f}, "
+                     f"assuming {powered.assumption}")
         found.append(text + ".")
     return found
 
 
 def _effective_lines(result: EstimateResult) -> list[str]:
     """Where clusters or per-unit predictions changed what a mechanism's rows are worth."""
-    # the report still passes the JSON (until it reads the typed result too)
-    sentences = effective_sentences(
-        {"effective_samples": [e.to_json() for e in result.effective_samples]})
+    sentences = effective_sentences(result.effective_samples)
     if not sentences:
         return []
     return ["", "Rows at their effective size (clusters, per-unit predictions):",
