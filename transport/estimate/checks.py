@@ -29,6 +29,11 @@ MIN_DIFFERENCE = 4.0
 
 @dataclass(frozen=True)
 class AssumptionCheck:
+    """The verdict on one `shared` or `partial` claim on the formula path: the elpd
+    difference of the shared against the separate model on the target's observations (and
+    its standard error), the posterior predictive p-value, or why it is not testable; and,
+    for a contradicted claim, the estimate without it."""
+
     mechanism: str
     source: str
     status: str

@@ -320,10 +320,9 @@ def estimate_study(
                             + (f"; {test.fix}" if test.fix else ""))
     frequentist = None
     if checks and robustness:
-        found = frequentist_cross_check(study, loaded, identification.estimand,
-                                        generalize=generalize, scale=scale_of(study),
-                                        bootstrap=FREQUENTIST_BOOTSTRAP, seed=seed)
-        frequentist = found
+        frequentist = frequentist_cross_check(study, loaded, identification.estimand,
+                                              generalize=generalize, scale=scale_of(study),
+                                              bootstrap=FREQUENTIST_BOOTSTRAP, seed=seed)
     if any(d.spec.cluster for d in loaded) and path.effective_samples is None:
         warnings.append(
             "this model treats rows that share a cluster as independent, so its interval "
