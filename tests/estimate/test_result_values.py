@@ -153,6 +153,7 @@ VALUES = {
     "PriorSummary": st.builds(PriorSummary, maybe, maybe),
     "DecisionOutcome": st.builds(DecisionOutcome, decisions, st.floats(0, 1), st.booleans()),
     "Robustness": robustness,
+    "TogetherCurve": curves,
     "Diagnostics": diagnostics,
     "DataSummary": st.builds(DataSummary, names, words, words, counts, counts, counts),
     "Basis": st.builds(Basis, words, st.lists(names, max_size=3).map(tuple), words,

@@ -27,6 +27,12 @@ class TogetherCurve:
     prob_positive: tuple[float, ...]
     scale_at_flip: float | None
 
+    def to_json(self) -> dict[str, Any]:
+        """The curve's fields as the robustness JSON holds them (in its order)."""
+        return {"scales": list(self.scales), "scale_at_flip": self.scale_at_flip,
+                "intervals": [list(i) for i in self.intervals],
+                "prob_positive": list(self.prob_positive)}
+
 
 @dataclass(frozen=True)
 class Robustness:
@@ -66,12 +72,10 @@ class Robustness:
             out["units"] = self.units
         else:
             out["note"] = self.note
-        curve = self.together
+        # no curve drawn (nothing can fail, or no tie to loosen): empty ones
+        out.update({"scales": [], "scale_at_flip": None, "intervals": [], "prob_positive": []}
+                   if self.together is None else self.together.to_json())
         out.update({
-            "scales": [] if curve is None else list(curve.scales),
-            "scale_at_flip": self.scale_at_flip,
-            "intervals": [] if curve is None else [list(i) for i in curve.intervals],
-            "prob_positive": [] if curve is None else list(curve.prob_positive),
             "by_mechanism": dict(self.by_mechanism),
             "mechanisms": list(self.mechanisms),
             "beyond_range": self.beyond_range,
