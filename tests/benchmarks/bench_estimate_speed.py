@@ -40,7 +40,7 @@ print(json.dumps({
     "estimate_seconds": t2 - t1,
     "total_seconds": t2 - start,
     "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    "effect": result.effect["mean"],
+    "effect": result.effect.mean,
 }))
 """
 

@@ -56,7 +56,7 @@ if sys.argv[2] == "full":
     start = time.perf_counter()
     again = parametric_estimate(study, loaded, 4815)
     out["again"] = time.perf_counter() - start
-    out["same_numbers"] = bool(np.array_equal(first["effect_draws"], again["effect_draws"]))
+    out["same_numbers"] = bool(np.array_equal(first.effect_draws, again.effect_draws))
     fewer = [dataclasses.replace(d, frame=d.frame.iloc[: int(0.9 * len(d.frame))])
              for d in loaded]
     start = time.perf_counter()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from shared_fixtures import EXAMPLES, SHIFT_STUDY, write_shift_study
+from shared_fixtures import EXAMPLES, ROOT, SHIFT_STUDY, write_shift_study
 
 from transport.api import load
 from transport.estimate.checks import loo_comparison
@@ -174,3 +174,31 @@ def test_refuses_without_a_formula_or_anything_to_borrow(tmp_path) -> None:
     with pytest.raises(NotEstimable, match="no estimate: the effect is not transportable under "
                        r"the stated assumptions\. Nothing available constrains how y arises"):
         estimate_study(load(tmp_path / "study.tdag"))
+
+
+def test_a_claim_the_data_contradict_on_the_exact_path_is_named_with_the_estimate_without_it(
+    tmp_path: Path,
+) -> None:
+    # The minimum-wage study with budget and skill level confounded (so the joint model
+    # cannot serve and the exact formula does), and the GPT employers' choices flipped: the
+    # human experiment contradicts `shared hire_experienced`.
+    import shutil
+
+    import pandas as pd
+
+    folder = tmp_path / "minimum_wage"
+    shutil.copytree(ROOT / "examples" / "minimum_wage", folder)
+    study = folder / "study.tdag"
+    study.write_text(study.read_text().replace(
+        "budget -> skill_level\n", "budget -> skill_level\nbudget <-> skill_level\n"))
+    gpt = folder / "data" / "gpt_employers.csv"
+    frame = pd.read_csv(gpt)
+    frame["hire_experienced"] = 1 - frame["hire_experienced"]
+    frame.to_csv(gpt, index=False)
+    result = estimate_study(load(study), draws=400, robustness=False)
+    assert result.method.startswith("exact conjugate")
+    (check,) = [c for c in result.assumption_checks if c.mechanism == "hire_experienced"]
+    assert check.verdict == "contradicted" and check.declared == "shared"
+    assert check.without is not None and check.without.transportable
+    assert (f"the data contradict 'shared hire_experienced' between human and gpt; without "
+            f"it the estimate is {check.without.mean:.3f}") in result.warnings

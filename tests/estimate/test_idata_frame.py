@@ -24,10 +24,10 @@ def test_idata_keeps_chains_and_the_effect_draws(result) -> None:
     assert {"posterior", "prior", "observed_data"} <= set(idata.groups())
     effect = idata.posterior["effect"]
     assert effect.sizes["chain"] == 4 and effect.sizes["draw"] == 200
-    assert float(effect.mean()) == pytest.approx(result.effect["mean"], abs=1e-12)
+    assert float(effect.mean()) == pytest.approx(result.effect.mean, abs=1e-12)
     summary = az.summary(idata, var_names=["effect", "effect_gpt"])
     assert list(summary.index) == ["effect", "effect_gpt"]
-    assert summary.loc["effect", "mean"] == pytest.approx(result.effect["mean"], abs=5e-4)
+    assert summary.loc["effect", "mean"] == pytest.approx(result.effect.mean, abs=5e-4)
     rows = idata.observed_data["rows"]
     assert int(rows.sum()) == sum(d["rows_used"] for d in result.to_json()["data"])
 
@@ -45,8 +45,8 @@ def test_to_frame_has_one_row_per_estimate_shown(result) -> None:
     frame = result.to_frame()
     first = frame.iloc[0]
     assert first["kind"] == "target" and first["label"] == "human (transported)"
-    assert first["mean"] == pytest.approx(result.effect["mean"])
-    assert [first["lower_95"], first["upper_95"]] == result.effect["hdi_95"]
+    assert first["mean"] == pytest.approx(result.effect.mean)
+    assert (first["lower_95"], first["upper_95"]) == result.effect.hdi_95
     assert set(frame.loc[frame.kind == "source", "label"]) == {"gpt: own effect",
                                                                "claude: own effect"}
     assert set(frame.loc[frame.kind == "without", "label"]) == {"without gpt",

@@ -206,6 +206,7 @@ import pandas as pd
 import pytest
 
 import transport
+from transport.estimate.effects import EffectWithout, PriorSummary
 from transport.estimate.synthesis.path import CONTINUOUS_METHOD, METHOD
 
 N = r"[+-]\d+\.\d{3}"            # a signed number as printed (+0.213)
@@ -340,7 +341,7 @@ def test_the_prior_contraction_that_rounds_to_a_whole_is_not_called_total(estima
     for contraction, shown in ((0.9992, ">99%"), (1.0, "100%"), (0.994, "99%"),
                                (0.5, "50%")):
         text = estimate_text(dataclasses.replace(
-            result, prior={"sd": 0.25, "contraction": contraction}))
+            result, prior=PriorSummary(0.25, contraction)))
         assert (f"  the data narrow the prior's spread of the effect by {shown} (prior sd "
                 "0.250)") in text.splitlines()
 
@@ -669,10 +670,13 @@ def test_curve_and_check_lines_no_small_study_reaches(estimate):
     from transport.render.estimate import estimate_text
 
     result = transport.estimate_study(transport.load(estimate("exact").path), draws=400)
-    curve = dict(result.robustness, scale_at_flip=None, by_mechanism={"y": None, "z": 1.5})
+    robustness = result.robustness
+    curve = dataclasses.replace(
+        robustness, together=dataclasses.replace(robustness.together, scale_at_flip=None),
+        by_mechanism={"y": None, "z": 1.5})
     check = dataclasses.replace(result.assumption_checks[0], verdict="contradicted",
                                 elpd_diff=-9.0, elpd_se=2.0, ppc_p=0.01,
-                                without={"transportable": False, "mean": None, "hdi_95": None})
+                                without=EffectWithout(transportable=False))
     lines = estimate_text(dataclasses.replace(result, robustness=curve,
                                               assumption_checks=(check,))).splitlines()
     assert lines[lines.index("How wrong may the sharing claims be?") + 1] == (
@@ -681,8 +685,8 @@ def test_curve_and_check_lines_no_small_study_reaches(estimate):
         "  y: human vs llm (shared): contradicted (elpd difference -9.0 ± 2.0, posterior "
         "predictive p = 0.01)",
         "    without it the effect is not transportable"]
-    flipping = estimate_text(dataclasses.replace(
-        result, robustness=dict(curve, scale_at_flip=0.5))).splitlines()
+    flipping = estimate_text(dataclasses.replace(result, robustness=dataclasses.replace(
+        curve, together=dataclasses.replace(curve.together, scale_at_flip=0.5)))).splitlines()
     start = flipping.index("How wrong may the sharing claims be?") + 1
     assert flipping[start + 1:start + 3] == ["    y alone: never within the range tried",
                                              "    z alone: at 1.5"]

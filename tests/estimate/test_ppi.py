@@ -33,7 +33,7 @@ def test_interval_covers_the_true_effect_about_95_percent(quality: float) -> Non
     hits = 0
     runs = 800
     for _ in range(runs):
-        low, high = ppi_difference(*_simulate(rng, 200, 5000, quality))["ci_95"]
+        low, high = ppi_difference(*_simulate(rng, 200, 5000, quality)).ci_95
         hits += low <= 0.3 <= high
     assert 0.92 <= hits / runs <= 0.975  # 95% up to Monte Carlo error (sd 0.008)
 
@@ -42,29 +42,29 @@ def test_good_predictions_are_worth_more_humans_than_useless_ones() -> None:
     rng = np.random.default_rng(8)
     good = ppi_difference(*_simulate(rng, 200, 5000, 1.0))
     useless = ppi_difference(*_simulate(rng, 200, 5000, 0.0))
-    assert good["effective_n"] > 2 * 200
-    assert useless["effective_n"] < 240
+    assert good.effective_n > 2 * 200
+    assert useless.effective_n < 240
 
 
 def test_lambda_zero_is_the_difference_in_means() -> None:
     rng = np.random.default_rng(9)
     y1, f1, y0, f0, unlabelled = _simulate(rng, 100, 1000, 0.0)
     result = ppi_difference(y1, f1, y0, f0, unlabelled)
-    assert result["classical"]["estimate"] == pytest.approx(y1.mean() - y0.mean())
+    assert result.classical.estimate == pytest.approx(y1.mean() - y0.mean())
 
 
 def test_minimum_wage_example_uses_the_llm_predictions() -> None:
     study = load(ROOT / "examples" / "minimum_wage" / "study.tdag")
     result = ppi_estimate(study, load_study_data(study))
-    assert result["applies"] and result["n_unlabelled"] == 20000
-    assert result["ci_95"][0] <= 0.283731 <= result["ci_95"][1]
-    assert result["se"] < result["classical"]["se"]
+    assert result.applies and result.fit.n_unlabelled == 20000
+    assert result.ci_95[0] <= 0.283731 <= result.ci_95[1]
+    assert result.se < result.classical.se
 
 
 def test_framing_example_says_why_it_does_not_apply() -> None:
     study = load(ROOT / "examples" / "framing" / "study.tdag")
     result = ppi_estimate(study, load_study_data(study))
-    assert result == {
+    assert result.to_json() == {
         "applies": False,
         "reason": "needs a human experiment on loss_frame that measures choose_risky",
     }

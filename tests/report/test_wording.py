@@ -6,11 +6,20 @@ from values already computed (no second estimation)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 from report_fixtures import FRAMING
 
 import transport
+from transport.estimate.diagnostics import Diagnostics
+from transport.estimate.robustness_value import Robustness, TogetherCurve
+from transport.estimate.synthesis.effective import (
+    ClusterSummary,
+    Effective,
+    EffectiveSample,
+    PredictionPowered,
+)
 from transport.identification.expr import Prob, Product, Sum
 from transport.report.html_estimate import diagnostics_table
 from transport.report.markup import code_spans
@@ -45,7 +54,7 @@ def test_a_report_from_an_estimate_in_memory_reports_that_estimate(framing_repor
 
     data = json.loads(paths.json.read_text(encoding="utf-8"))
     assert data["estimation"]["status"] == "estimated"
-    assert data["estimation"]["result"]["effect"]["mean"] == pytest.approx(result.effect["mean"])
+    assert data["estimation"]["result"]["effect"]["mean"] == pytest.approx(result.effect.mean)
     assert data["reproducibility"]["seed"] == result.seed
 
 
@@ -62,23 +71,32 @@ def test_diagnostics_are_named_for_readers_and_numbers_are_plain(framing_report)
     assert "*independent draws from exact posteriors: no MCMC to diagnose*" in section
 
 
-def test_diagnostics_table_in_html():
-    table = diagnostics_table({"diagnostics": {"rhat_max": 1.004, "ess_bulk_min": 812.0,
-                                               "divergences": 0, "ok": True},
-                               "draws": 4000, "seed": 1, "method": "pymc"})
-    cells = re.findall(r"<td>(.*?)</td>", table)
-    assert cells[:8] == ["largest R-hat (below 1.01 is converged)", "1.004",
-                         "smallest bulk effective sample size", "812",
-                         "divergent transitions", "0", "convergence checks passed", "yes"]
+def test_diagnostics_table_in_html(framing_report):
+    result, _ = framing_report
+    sampled = replace(result, draws=4000, seed=1, method="pymc", prior=None,
+                      diagnostics=Diagnostics(1.004, 812.0, 640.0, 0, sampler="pymc", ok=True))
+    cells = re.findall(r"<td>(.*?)</td>", diagnostics_table(sampled))
+    assert cells == ["largest R-hat (below 1.01 is converged)", "1.004",
+                     "smallest bulk effective sample size", "812",
+                     "smallest tail effective sample size", "640",
+                     "divergent transitions", "0", "sampler", "pymc",
+                     "convergence checks passed", "yes", "draws", "4000", "seed", "1",
+                     "method", "pymc"]
+
+
+def _curve(flip: float | None, scales: tuple[float, ...]) -> Robustness:
+    intervals = tuple((0.1 - s, 0.3) for s in scales)
+    return Robustness("criterion", True, units="sd",
+                      together=TogetherCurve(scales, intervals, (1.0,) * len(scales), flip))
 
 
 @pytest.mark.parametrize(("curve", "sentence"), [
-    ({"scale_at_flip": 0.0, "scales": [0.0, 0.5]},
+    (_curve(0.0, (0.0, 0.5)),
      "The 95% interval already includes 0 with no shift, so no shift of the shared "
      "mechanisms is needed for 0 to be a plausible effect."),
-    ({"scale_at_flip": 1.5, "scales": [0.0, 1.5]},
+    (_curve(1.5, (0.0, 1.5)),
      "The 95% interval first includes 0 at shift scale 1.5."),
-    ({"scale_at_flip": None, "scales": [0.0, 3.0]},
+    (_curve(None, (0.0, 3.0)),
      "The 95% interval excludes 0 at every scale tried (up to 3)."),
 ])
 def test_robustness_sentence(curve, sentence):
@@ -135,23 +153,21 @@ def test_assumption_sentences_do_not_list_statements_as_conditions():
 
 
 def test_robustness_sentence_on_a_ratio_scale_names_one() -> None:
-    assert robustness_sentence({"scale_at_flip": 0.5, "scales": [0, 0.5]}, 1.0) == (
+    assert robustness_sentence(_curve(0.5, (0.0, 0.5)), 1.0) == (
         "The 95% interval first includes 1 at shift scale 0.5.")
 
 
 def test_effective_sentences_name_clusters_and_predictions() -> None:
     from transport.render.estimate import effective_sentences
 
-    result = {"effective_samples": [
-        {"mechanism": "z", "population": "human", "rows": 10, "effective_n": 10.0,
-         "cluster": None, "prediction_powered": None},
-        {"mechanism": "y", "population": "human", "rows": 600, "effective_n": 412.4,
-         "cluster": {"columns": ["rid"], "clusters": 200, "design_effect": 1.8},
-         "prediction_powered": {"predictor": "gpt", "unlabelled_rows": 900,
-                                "labelled_effective_n": 333.3,
-                                "assumption": "labelled units are a random sample"}},
-    ]}
-    assert effective_sentences(result) == [
+    samples = [
+        EffectiveSample("z", "human", 10, Effective(10.0, 10.0, None, None)),
+        EffectiveSample("y", "human", 600, Effective(
+            600.0, 412.4, ClusterSummary(("rid",), 200, 1.8, 1.2, 2.5),
+            PredictionPowered("gpt", (("gpt", 412.4),), 600, 900, 10, 333.3, 412.4))),
+    ]
+    assert effective_sentences(samples) == [
         "y in human: 600 rows worth 412 observations; 200 clusters of rid, design effect "
-        "1.80; gpt's predictions on 900 unlabelled rows raise it from 333, assuming labelled "
-        "units are a random sample."]
+        "1.80; gpt's predictions on 900 unlabelled rows raise it from 333, assuming the "
+        "labelled units are a random sample of the units with predictions, within each "
+        "parent cell."]

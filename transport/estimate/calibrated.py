@@ -5,13 +5,45 @@ the assumption-based estimate."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from transport.errors import DataError
-from transport.estimate.summary import describe
+from transport.estimate.summary import DrawSummary, describe
 from transport.study import CalibrationSpec, Study
+
+
+@dataclass(frozen=True)
+class CalibratedEstimate:
+    """One `calibration` statement's estimate: the source's own effect translated through
+    the calibration (`summary`, with the calibration's `slope`, `intercept` and `tau` as
+    its JSON gives them), or, when it cannot be used, the reason (`applies` False)."""
+
+    source: str | None
+    calibration: str
+    applies: bool
+    reason: str | None = None
+    summary: DrawSummary | None = None
+    slope: Any = None
+    intercept: Any = None
+    tau: Any = None
+
+    @property
+    def slope_mean(self) -> float:
+        """The posterior mean of the calibration's slope b (human = a + b x LLM)."""
+        return self.slope["mean"]
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"source": self.source, "calibration": self.calibration,
+                               "applies": self.applies}
+        if not self.applies or self.summary is None:
+            out["reason"] = self.reason
+            return out
+        return {**out, **self.summary.to_json(), "slope": self.slope,
+                "intercept": self.intercept, "tau": self.tau}
 
 
 def _calibration_json(spec: CalibrationSpec, study: Study) -> dict:
@@ -32,7 +64,7 @@ def _calibration_json(spec: CalibrationSpec, study: Study) -> dict:
 def calibrated_estimates(
     study: Study, source_draws: dict[str, np.ndarray], naive_source: str | None,
     rng: np.random.Generator,
-) -> list[dict]:
+) -> list[CalibratedEstimate]:
     """One calibrated estimate per `calibration` statement; a calibration that cannot be
     used (a missing or malformed file) is reported as not applied, with the reason, and
     does not stop the main estimate."""
@@ -43,30 +75,28 @@ def calibrated_estimates(
         source = spec.source or naive_source
         scale = getattr(study.query, "scale", None) or "difference"
         if scale != "difference":
-            found.append({
-                "source": source, "calibration": spec.path, "applies": False,
-                "reason": f"calibrations translate differences in means, and this effect is "
+            found.append(CalibratedEstimate(
+                source, spec.path, False,
+                reason=f"calibrations translate differences in means, and this effect is "
                 f"on the {scale} scale",
-            })
+            ))
             continue
         if source is None or source not in source_draws:
-            found.append({
-                "source": source, "calibration": spec.path, "applies": False,
-                "reason": f"{source or 'no source'} has no experiment of its own on "
+            found.append(CalibratedEstimate(
+                source, spec.path, False,
+                reason=f"{source or 'no source'} has no experiment of its own on "
                 f"{study.query.treatment} measuring {study.query.outcome} to translate",
-            })
+            ))
             continue
         try:
             calibration = _calibration_json(spec, study)
             draws = calibrated_effect(calibration, source_draws[source], rng)
         except DataError as error:
-            found.append({"source": source, "calibration": spec.path, "applies": False,
-                          "reason": str(error)})
+            found.append(CalibratedEstimate(source, spec.path, False, reason=str(error)))
             continue
-        found.append({
-            "source": source, "calibration": spec.path, "applies": True,
-            **describe(draws),
-            "slope": calibration.get("slope"), "intercept": calibration.get("intercept"),
-            "tau": calibration.get("tau"),
-        })
+        found.append(CalibratedEstimate(
+            source, spec.path, True, summary=describe(draws),
+            slope=calibration.get("slope"), intercept=calibration.get("intercept"),
+            tau=calibration.get("tau"),
+        ))
     return found

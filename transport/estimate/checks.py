@@ -21,6 +21,7 @@ import numpy as np
 from transport.data.load import LoadedData
 from transport.estimate.cells import cell_index, is_discrete
 from transport.estimate.conjugate import DIRICHLET_PRIOR
+from transport.estimate.effects import EffectWithout
 from transport.study import Assumption, Study, VariableMechanism
 
 # A difference is called a contradiction when the shared model predicts worse by more than
@@ -33,6 +34,11 @@ PPC_ALPHA = 0.05
 
 @dataclass(frozen=True)
 class AssumptionCheck:
+    """The verdict on one `shared` or `partial` claim on the formula path: the elpd
+    difference of the shared against the separate model on the target's observations (and
+    its standard error), the posterior predictive p-value, or why it is not testable; and,
+    for a contradicted claim, the estimate without it."""
+
     mechanism: str
     source: str
     status: str
@@ -41,7 +47,7 @@ class AssumptionCheck:
     elpd_se: float | None = None
     ppc_p: float | None = None
     reason: str = ""
-    without: dict | None = None
+    without: EffectWithout | None = None
     target: str = "target"
 
     @property
@@ -50,8 +56,7 @@ class AssumptionCheck:
 
     @property
     def declared(self) -> str:
-        """The claim as declared (`shared` or `partial`), named as on the joint path's
-        checks (the contradiction warning reads it)."""
+        """The claim as declared (`shared`, `partial sd 0.3`), as a PairCheck names it."""
         return self.status
 
     def summary(self) -> str:
@@ -76,7 +81,7 @@ class AssumptionCheck:
             "p_value": self.ppc_p,
             "summary": self.summary(),
             "reason": self.reason,
-            "without": self.without,
+            "without": None if self.without is None else self.without.to_json(),
         }
 
 

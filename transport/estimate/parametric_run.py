@@ -1,7 +1,7 @@
 """The parametric path of `estimate`: when the exact path cannot serve (continuous variables
 in the formula, or no nonparametric formula but `partial` statements that let the model
 borrow strength), the joint PyMC model of `parametric.py` is fitted and summarised in the
-same shape as the exact path's result."""
+same value as the other paths' (a PathEstimate)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from transport.data.load import LoadedData
+from transport.estimate.diagnostics import Diagnostics
+from transport.estimate.effects import PriorSummary, SourceEffect
+from transport.estimate.path_result import PathEstimate
 from transport.estimate.robustness import SCALES, shared_in
+from transport.estimate.robustness_value import Robustness, TogetherCurve
 from transport.estimate.summary import describe, hdi
 from transport.study import CoefficientMechanism, Study, VariableMechanism
 
@@ -32,9 +36,10 @@ def borrows_through_partial(study: Study, relevant: Sequence[str]) -> bool:
     return False
 
 
-def parametric_estimate(study: Study, loaded: Sequence[LoadedData], seed: int) -> dict:
-    """Fit, then the effect, each source's effect, prior contraction, diagnostics and the
-    robustness curve (as plain values plus the draws)."""
+def parametric_estimate(study: Study, loaded: Sequence[LoadedData], seed: int,
+                        robustness: bool = True) -> PathEstimate:
+    """Fit, then the effect, each source's effect, prior contraction, diagnostics and (with
+    `robustness`) the robustness curve, with the draws."""
     from transport.estimate import pymc_backend
     from transport.estimate.mechanisms import param_name
     from transport.estimate.parametric import fit_parametric, simulate_effect
@@ -80,60 +85,61 @@ def parametric_estimate(study: Study, loaded: Sequence[LoadedData], seed: int) -
                                     np.random.default_rng([seed, 1]), memo=memo)
         return effect
 
-    def curve(only: str | None) -> dict:
+    def curve(only: str | None) -> TogetherCurve:
         intervals, positive = [], []
         for scale in SCALES:
             effect = fit.effect if scale == 0 else effect_at(scale, only)
-            intervals.append(list(hdi(effect)))
+            intervals.append(tuple(hdi(effect)))
             positive.append(float((effect > 0).mean()))
         flip = next((s for s, (lo, hi) in zip(SCALES, intervals, strict=True) if lo <= 0 <= hi),
                     None)
-        return {"scale_at_flip": flip, "intervals": intervals, "prob_positive": positive}
+        return TogetherCurve(tuple(SCALES), tuple(intervals), tuple(positive), flip)
 
+    criterion = "the 95% HDI of the target effect includes 0"
     if shifted:
         together = curve(None)
-        robustness = {
-            "criterion": "the 95% HDI of the target effect includes 0",
-            "applies": True,
-            "units": "sd of shifts of the target's coefficients of each shared mechanism, on "
+        curves = Robustness(
+            criterion, True,
+            units="sd of shifts of the target's coefficients of each shared mechanism, on "
             "the logit scale or in outcome sds for a continuous variable, added to the "
             "posterior without refitting",
-            "scales": list(SCALES), **together,
+            together=together,
             # with one shifted mechanism its own curve is the joint one
-            "by_mechanism": ({v: together["scale_at_flip"] for v in shifted}
-                             if len(shifted) == 1
-                             else {v: curve(v)["scale_at_flip"] for v in sorted(shifted)}),
-            "mechanisms": sorted(shifted),
-            "beyond_range": together["scale_at_flip"] is None,
-        }
+            by_mechanism=({v: together.scale_at_flip for v in shifted}
+                          if len(shifted) == 1
+                          else {v: curve(v).scale_at_flip for v in sorted(shifted)}),
+            mechanisms=tuple(sorted(shifted)),
+        )
     else:
-        robustness = {
-            "criterion": "the 95% HDI of the target effect includes 0", "applies": False,
-            "note": "no shared mechanism enters the model, so no sharing assumption can fail"
+        curves = Robustness(
+            criterion, False,
+            note="no shared mechanism enters the model, so no sharing assumption can fail"
             if not any(r.sharing.status == "partial" for r in study.assumptions) else
             "no `shared` claim enters the model, so none is loosened here; the `partial` "
-            "claims enter at their stated shift scales, which this check does not vary",
-            "scales": [], "scale_at_flip": None, "intervals": [], "prob_positive": [],
-            "by_mechanism": {}, "mechanisms": [], "beyond_range": False,
-        }
+            "claims enter at their stated shift scales, which this check does not vary")
     summary = describe(fit.effect)
     prior_sd = float(np.std(fit.prior_effect, ddof=1)) if fit.prior_effect is not None else None
-    return {
-        "effect_draws": fit.effect,
-        "effect": summary,
-        "source_draws": dict(fit.source_effects),
-        "prior": {
-            "sd": prior_sd,
-            "contraction": (float(1 - summary["sd"] ** 2 / prior_sd**2)
-                            if prior_sd else None),
-        },
-        "diagnostics": {
-            "rhat_max": float(convergence.max_rhat),
-            "ess_bulk_min": float(convergence.min_ess_bulk),
-            "ess_tail_min": float(convergence.min_ess_tail),
-            "divergences": int(convergence.divergences),
-            "sampler": fit.sampler, "ok": bool(convergence.ok),
-        },
-        "robustness": robustness,
-        "notes": list(fit.notes),
-    }
+    source_draws = dict(fit.source_effects)
+    return PathEstimate(
+        method=f"parametric joint model ({settings.sampler} NUTS, {settings.chains} chains x "
+        f"{settings.draws} draws), mechanisms tied as declared, target effect simulated per "
+        "draw",
+        effect_draws=fit.effect,
+        effect=summary,
+        prior=PriorSummary(prior_sd, float(1 - summary.sd ** 2 / prior_sd**2)
+                           if prior_sd else None),
+        source_effects={source: SourceEffect.of(describe(draws))
+                        for source, draws in source_draws.items()},
+        source_draws=source_draws,
+        robustness=curves if robustness else None,
+        diagnostics=Diagnostics(
+            rhat_max=float(convergence.max_rhat),
+            ess_bulk_min=float(convergence.min_ess_bulk),
+            ess_tail_min=float(convergence.min_ess_tail),
+            divergences=int(convergence.divergences),
+            sampler=fit.sampler, ok=bool(convergence.ok),
+        ),
+        used_sources=tuple(source_draws),
+        draws=len(fit.effect),
+        notes=tuple(fit.notes),
+    )

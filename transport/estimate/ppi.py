@@ -19,15 +19,128 @@ classical difference in means would need for the same variance.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from transport.data.load import LoadedData
 from transport.estimate.cells import cell_index, is_discrete
+from transport.estimate.mixed_subjects.results import ClassicalFit
 from transport.graph.mechanisms import adjustable_covariates
 from transport.study import Study
 
 Z_95 = 1.959963984540054
+CELL_MEANS = "cell means of an LLM experiment"
+
+
+@dataclass(frozen=True)
+class PPINotApplied:
+    """Why no prediction-powered estimate is reported; `kind` names the estimator that
+    could not apply when it is the per-unit one."""
+
+    reason: str
+    kind: str | None = None
+    applies = False
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"applies": False}
+        if self.kind is not None:
+            out["kind"] = self.kind
+        out["reason"] = self.reason
+        return out
+
+
+@dataclass(frozen=True)
+class PPIDifference:
+    """PPI++ for a difference in means: the estimate, its standard error and normal 95%
+    interval, the power-tuning weight λ, the human-only estimate (λ = 0), the labelled and
+    unlabelled units, and the effective sample size (the human units a classical difference
+    in means would need for the same variance)."""
+
+    estimate: float
+    se: float
+    ci_95: tuple[float, float]
+    lam: float
+    classical: ClassicalFit
+    n_labelled: int
+    n_unlabelled: int
+    effective_n: float
+
+    @property
+    def effective_human_n(self) -> float:
+        return self.effective_n
+
+    @property
+    def llm_worth_n(self) -> float:
+        """The human units the predictions are worth beyond the labelled ones."""
+        return float(self.effective_n - self.n_labelled)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "estimate": self.estimate, "se": self.se, "ci_95": list(self.ci_95),
+            "lambda": self.lam,
+            "classical": {"estimate": self.classical.estimate, "se": self.classical.se,
+                          "ci_95": list(self.classical.ci)},
+            "n_labelled": self.n_labelled, "n_unlabelled": self.n_unlabelled,
+            "effective_n": self.effective_n, "effective_human_n": self.effective_human_n,
+            "llm_worth_n": self.llm_worth_n,
+        }
+
+
+@dataclass(frozen=True)
+class CellMeansPPI:
+    """PPI++ with the cell means of an LLM experiment as the predictor (no per-unit
+    predictions in the file), and the one assumption it rests on."""
+
+    fit: PPIDifference
+    predictor: str
+    predictor_detail: str
+    labelled: str
+    unlabelled: str
+    assumption: str
+    applies = True
+    kind = CELL_MEANS
+    cluster = None
+    weighted = False
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return ()
+
+    @property
+    def estimate(self) -> float:
+        return self.fit.estimate
+
+    @property
+    def se(self) -> float:
+        return self.fit.se
+
+    @property
+    def ci_95(self) -> tuple[float, float]:
+        return self.fit.ci_95
+
+    @property
+    def classical(self) -> ClassicalFit:
+        return self.fit.classical
+
+    @property
+    def n_labelled(self) -> int:
+        return self.fit.n_labelled
+
+    @property
+    def effective_human_n(self) -> float:
+        return self.fit.effective_human_n
+
+    @property
+    def llm_worth_n(self) -> float:
+        return self.fit.llm_worth_n
+
+    def to_json(self) -> dict[str, Any]:
+        return {"applies": True, "kind": self.kind, **self.fit.to_json(),
+                "predictor": self.predictor, "predictor_detail": self.predictor_detail,
+                "cluster": None, "weighted": False, "labelled": self.labelled,
+                "unlabelled": self.unlabelled, "assumption": self.assumption}
 
 
 def _first(loaded, test):
@@ -41,25 +154,24 @@ def _arm_values(study: Study) -> tuple:
     return tuple(study.query.contrast)
 
 
-def ppi_estimate(study: Study, loaded: Sequence[LoadedData]) -> dict:
-    """The PPI++ estimate with its 95% interval, or {"applies": False, "reason": ...}."""
+def ppi_estimate(study: Study, loaded: Sequence[LoadedData]) -> CellMeansPPI | PPINotApplied:
+    """The PPI++ estimate with its 95% interval, or why it does not apply."""
     query = study.query
     target = study.target.name
     treatment, outcome = query.treatment, query.outcome
     if study.variable(outcome).kind == "categorical":
-        return {"applies": False, "reason": "the outcome is categorical"}
+        return PPINotApplied("the outcome is categorical")
 
     def experiment(d: LoadedData) -> bool:
         return d.spec.randomized == (treatment,) and outcome in d.spec.measures
 
     labelled = _first(loaded, lambda d: d.population == target and experiment(d))
     if labelled is None:
-        return {"applies": False,
-                "reason": f"needs a {target} experiment on {treatment} that measures {outcome}"}
+        return PPINotApplied(f"needs a {target} experiment on {treatment} that measures "
+                             f"{outcome}")
     source = _first(loaded, lambda d: d.population != target and experiment(d))
     if source is None:
-        return {"applies": False,
-                "reason": f"needs an LLM experiment on {treatment} that measures {outcome}"}
+        return PPINotApplied(f"needs an LLM experiment on {treatment} that measures {outcome}")
     candidates = sorted(
         v for v in adjustable_covariates(study, labelled.spec)
         if v in source.spec.measures and is_discrete(study.variable(v))
@@ -70,9 +182,9 @@ def ppi_estimate(study: Study, loaded: Sequence[LoadedData]) -> dict:
         and set(candidates) <= set(d.spec.measures) and candidates,
     )
     if unlabelled is None:
-        return {"applies": False,
-                "reason": f"needs {target} data that record the covariates "
-                f"({', '.join(candidates) or 'none shared with the LLM data'}) of many units"}
+        return PPINotApplied(f"needs {target} data that record the covariates "
+                             f"({', '.join(candidates) or 'none shared with the LLM data'}) "
+                             "of many units")
     covariates = tuple(candidates)
     arms = _arm_values(study)
     predictor = _predictor(study, source, covariates, arms)
@@ -86,28 +198,24 @@ def ppi_estimate(study: Study, loaded: Sequence[LoadedData]) -> dict:
         f = predictor(frame, arm) if len(frame) else np.zeros(0)
         groups.append((y, f, index))
     if any(len(y) < 2 for y, _, _ in groups):
-        return {"applies": False, "reason": "each arm of the human experiment needs 2+ units"}
+        return PPINotApplied("each arm of the human experiment needs 2+ units")
     (y1, f1, _), (y0, f0, _) = groups
-    return {
-        "applies": True,
-        "kind": "cell means of an LLM experiment",
-        **ppi_difference(y1, f1, y0, f0, difference),
-        "predictor": source.population,
-        "predictor_detail": f"{source.population}'s mean {outcome} per arm and cell of "
+    return CellMeansPPI(
+        fit=ppi_difference(y1, f1, y0, f0, difference),
+        predictor=source.population,
+        predictor_detail=f"{source.population}'s mean {outcome} per arm and cell of "
         f"({', '.join(covariates) or 'no covariates'}), from {source.spec.path}",
-        "cluster": None,
-        "weighted": False,
-        "labelled": labelled.spec.path,
-        "unlabelled": unlabelled.spec.path,
-        "assumption": f"the {target} experiment's units are a random sample of the same "
+        labelled=labelled.spec.path,
+        unlabelled=unlabelled.spec.path,
+        assumption=f"the {target} experiment's units are a random sample of the same "
         f"population as the units in {unlabelled.spec.path}; nothing is assumed about the "
         "LLM predictions, which only make the interval narrower when they predict well",
-    }
+    )
 
 
 def ppi_difference(
     y1: np.ndarray, f1: np.ndarray, y0: np.ndarray, f0: np.ndarray, unlabelled: np.ndarray
-) -> dict:
+) -> PPIDifference:
     """PPI++ for a difference in means: outcomes and predictions of the labelled units in
     each arm, and the predicted differences f(z, a) − f(z, b) of the unlabelled units."""
     big_n, n1, n0 = len(unlabelled), len(y1), len(y0)
@@ -124,19 +232,17 @@ def ppi_difference(
     classical = float(y1.mean() - y0.mean())
     classical_se = float(np.sqrt(variance(0.0)))
     effective = (n1 + n0) * classical_se**2 / se**2 if se > 0 else float("inf")
-    return {
-        "estimate": estimate,
-        "se": se,
-        "ci_95": [estimate - Z_95 * se, estimate + Z_95 * se],
-        "lambda": lam,
-        "classical": {"estimate": classical, "se": classical_se,
-                      "ci_95": [classical - Z_95 * classical_se, classical + Z_95 * classical_se]},
-        "n_labelled": n1 + n0,
-        "n_unlabelled": big_n,
-        "effective_n": float(effective),
-        "effective_human_n": float(effective),
-        "llm_worth_n": float(effective - (n1 + n0)),
-    }
+    return PPIDifference(
+        estimate=estimate,
+        se=se,
+        ci_95=(estimate - Z_95 * se, estimate + Z_95 * se),
+        lam=lam,
+        classical=ClassicalFit(classical, classical_se, (classical - Z_95 * classical_se,
+                                                         classical + Z_95 * classical_se)),
+        n_labelled=n1 + n0,
+        n_unlabelled=big_n,
+        effective_n=float(effective),
+    )
 
 
 def _predictor(study: Study, source: LoadedData, covariates: tuple[str, ...], arms: tuple):

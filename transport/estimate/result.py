@@ -1,42 +1,120 @@
-"""The result of `transport estimate`: one value, rendered as JSON (a documented contract)
+"""The result of `transport estimate`: one frozen value built from the typed values of
+the estimate stage, rendered as JSON (a documented contract, produced here at the edge)
 and as text."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from transport.study import Query
+
+if TYPE_CHECKING:
+    from transport.diagnose.implications import ImplicationTest
+    from transport.estimate.calibrated import CalibratedEstimate
+    from transport.estimate.checks import AssumptionCheck
+    from transport.estimate.diagnostics import Diagnostics
+    from transport.estimate.effects import (
+        DecisionOutcome,
+        EffectSummary,
+        NaiveEstimate,
+        PriorSummary,
+        SourceEffect,
+    )
+    from transport.estimate.frequentist import FrequentistCheck
+    from transport.estimate.mixed_subjects.from_study import BayesPPIEstimate, PredictionsPPI
+    from transport.estimate.ppi import CellMeansPPI, PPINotApplied
+    from transport.estimate.robustness_value import Robustness
+    from transport.estimate.synthesis.contributions import Contribution
+    from transport.estimate.synthesis.effective import EffectiveSample
+    from transport.estimate.synthesis.pair_checks import PairCheck
+    from transport.estimate.synthesis.path import Borrowing
+
+    #: The prediction-powered estimate: per-unit predictions, cell means, or why neither.
+    PPIEstimate = PredictionsPPI | CellMeansPPI | PPINotApplied
 
 SCHEMA_VERSION = 1
 
 
+def query_json(query: Query) -> dict[str, Any]:
+    """The effect of interest as the estimate's JSON states it."""
+    return {"treatment": query.treatment, "outcome": query.outcome,
+            "population": query.population, "contrast": list(query.contrast or ()),
+            "generalize": query.generalize}
+
+
+@dataclass(frozen=True)
+class DataSummary:
+    """What one data statement gave the estimate: its rows read, used and dropped."""
+
+    population: str
+    path: str
+    design: str
+    rows: int
+    rows_used: int
+    rows_dropped: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"population": self.population, "path": self.path, "design": self.design,
+                "rows": self.rows, "rows_used": self.rows_used,
+                "rows_dropped": self.rows_dropped}
+
+
+@dataclass(frozen=True)
+class Basis:
+    """Whose rows carry the estimate: `label` is "transported" only when a source's rows
+    enter it; `carried_by` says by which rows, in words."""
+
+    label: str
+    sources_used: tuple[str, ...]
+    carried_by: str
+    prior_driven: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {"label": self.label, "sources_used": list(self.sources_used),
+                "carried_by": self.carried_by, "prior_driven": self.prior_driven}
+
+
+def _json(value: Any) -> Any:
+    return None if value is None else value.to_json()
+
+
 @dataclass(frozen=True)
 class EstimateResult:
-    query: dict
+    """The posterior of the target effect under the stated assumptions and everything shown
+    beside it: each source's own effect, the naive estimate, the checks of the sharing
+    claims, their robustness, the diagnostics, what each source contributed, and the other
+    estimates (PPI++, its Bayesian counterpart, the frequentist cross-check, calibrations).
+    Renderers read these fields; `to_json()` is the documented JSON."""
+
+    query: Query
     transportable: bool
     status: str
     method: str
-    effect: dict | None
+    effect: EffectSummary | None
     effect_scale: str
-    source_effects: dict
-    naive: dict | None
-    assumption_checks: tuple
-    robustness: dict | None
-    diagnostics: dict
-    prior: dict | None
+    source_effects: Mapping[str, SourceEffect]
+    naive: NaiveEstimate | None
+    assumption_checks: tuple[AssumptionCheck | PairCheck, ...]
+    robustness: Robustness | None
+    diagnostics: Diagnostics
+    prior: PriorSummary | None
     estimand: str | None
-    data: tuple
+    data: tuple[DataSummary, ...]
     seed: int
     draws: int
     warnings: tuple[str, ...] = field(default=())
-    decision: dict | None = None
-    ppi: dict | None = None
-    bayes_ppi: dict | None = None
-    frequentist: dict | None = None
-    implications: tuple = ()
-    calibrated: tuple = ()
-    contributions: tuple = ()
+    decision: DecisionOutcome | None = None
+    ppi: PPIEstimate | None = None
+    bayes_ppi: BayesPPIEstimate | None = None
+    frequentist: FrequentistCheck | None = None
+    implications: tuple[ImplicationTest, ...] = ()
+    calibrated: tuple[CalibratedEstimate, ...] = ()
+    contributions: tuple[Contribution, ...] = ()
     prior_driven: bool = False
-    borrowing: tuple = ()
-    effective_samples: tuple = ()
+    borrowing: tuple[Borrowing, ...] = ()
+    effective_samples: tuple[EffectiveSample, ...] = ()
     sources_used: tuple[str, ...] = ()
     # Posterior draws of the target effect and of each source's own effect, for plots;
     # not part of the JSON contract.
@@ -58,9 +136,9 @@ class EstimateResult:
         `az.summary(result.idata)` and `az.plot_trace(result.idata)` work."""
         from transport.estimate.arviz_backend import inference_data
 
-        rows = {f"{d['population']}:{d['path']}": d["rows_used"] for d in self.data}
+        rows = {f"{d.population}:{d.path}": d.rows_used for d in self.data}
         return inference_data(self.effect_draws, self.chains, dict(self.source_draws),
-                              self.prior_draws, rows, self.diagnostics)
+                              self.prior_draws, rows, dict(self.diagnostics.statistics()))
 
     def to_frame(self):
         """One row per estimate shown: the target effect, each source's own effect, the
@@ -74,83 +152,83 @@ class EstimateResult:
             rows.append({"kind": kind, "label": label, "mean": mean, "sd": sd,
                          "lower_95": low, "upper_95": high})
 
-        if self.effect is not None:
-            add("target", f"{self.query.get('population')} ({self.basis()['label']})",
-                self.effect["mean"], *self.effect["hdi_95"], self.effect.get("sd"))
+        effect = self.effect
+        if effect is not None:
+            add("target", f"{self.query.population} ({self.basis().label})",
+                effect.mean, *effect.hdi_95, effect.sd)
         for name, summary in self.source_effects.items():
-            add("source", f"{name}: own effect", summary["mean"], *summary["hdi_95"],
-                summary.get("sd"))
+            add("source", f"{name}: own effect", summary.mean, *summary.hdi_95, summary.sd)
         if self.naive:
-            add("naive", f"naive: {self.naive['source']}", self.naive["mean"],
-                *self.naive["hdi_95"])
+            add("naive", f"naive: {self.naive.source}", self.naive.mean, *self.naive.hdi_95)
         for item in self.contributions:
-            if item.get("effect_without"):
-                add("without", f"without {item['population']}", item["effect_without"]["mean"],
-                    *item["effect_without"]["hdi_95"])
-        if self.ppi and self.ppi.get("applies"):
-            add("ppi", f"PPI++ ({self.ppi.get('predictor')})", self.ppi["estimate"],
-                *self.ppi["ci_95"], self.ppi.get("se"))
+            if item.effect_without:
+                mean, interval = item.effect_without
+                add("without", f"without {item.population}", mean, *interval)
+        ppi = self.ppi
+        if ppi is not None and ppi.applies:
+            add("ppi", f"PPI++ ({ppi.predictor})", ppi.estimate, *ppi.ci_95, ppi.se)
         if self.bayes_ppi:
-            add("bayes_ppi", f"Bayesian PPI ({self.bayes_ppi['predictor']})",
-                self.bayes_ppi["mean"], *self.bayes_ppi["hdi_95"])
+            add("bayes_ppi", f"Bayesian PPI ({self.bayes_ppi.predictor})",
+                self.bayes_ppi.mean, *self.bayes_ppi.hdi_95)
         for name in ("ipsw", "g_transport", "aipsw"):
-            item = (self.frequentist or {}).get(name)
+            item = getattr(self.frequentist, name, None)
             if item:
-                add("frequentist", name, item["estimate"], *item["ci_95"])
+                add("frequentist", name, item.estimate, *item.ci_95)
         for item in self.calibrated:
-            if item.get("applies"):
-                add("calibrated", f"calibrated: {item['source']}", item["mean"],
-                    *item["hdi_95"], item.get("sd"))
+            if item.applies and item.summary is not None:
+                add("calibrated", f"calibrated: {item.source}", item.summary.mean,
+                    *item.summary.hdi_95, item.summary.sd)
         return pd.DataFrame(rows, columns=["kind", "label", "mean", "sd", "lower_95",
                                            "upper_95"])
 
-    def basis(self) -> dict:
+    def basis(self) -> Basis:
         """Whose rows carry the estimate, in one place for every renderer: the word
         "transported" is used only when a source's rows enter it."""
-        target = self.query.get("population", "target")
+        target = self.query.population
         every = "all sources" if len(self.sources_used) > 1 else next(iter(self.sources_used), "")
-        without = next((c for c in self.contributions if c.get("population") == every), None)
+        without = next((c for c in self.contributions if c.population == every), None)
         if not self.sources_used:
             label, carried_by = f"{target} data alone", f"{target} data only"
-        elif without is not None and without.get("effect_without") is None:
+        elif without is not None and without.effect_without is None:
             label, carried_by = "transported", "source data, through the sharing claims"
         else:
             label, carried_by = "transported", f"{target} and source data together"
         if self.prior_driven:
             carried_by += "; prior-driven where only `partial` claims inform a mechanism"
-        return {"label": label, "sources_used": list(self.sources_used),
-                "carried_by": carried_by, "prior_driven": self.prior_driven}
+        return Basis(label, tuple(self.sources_used), carried_by, self.prior_driven)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
+        """The estimate's JSON contract (docs/estimation.md,
+        transport/schemas/estimate.schema.json), built from the typed fields."""
         return {
             "schema_version": SCHEMA_VERSION,
-            "query": self.query,
+            "query": query_json(self.query),
             "transportable": self.transportable,
             "status": self.status,
             "method": self.method,
             "estimand": self.estimand,
-            "effect": self.effect,
+            "effect": _json(self.effect),
             "effect_scale": self.effect_scale,
-            "source_effects": self.source_effects,
-            "naive": self.naive,
+            "source_effects": {name: e.to_json() for name, e in self.source_effects.items()},
+            "naive": _json(self.naive),
             "assumption_checks": [c.to_json() for c in self.assumption_checks],
-            "robustness": self.robustness,
-            "diagnostics": self.diagnostics,
-            "prior": self.prior,
-            "data": list(self.data),
+            "robustness": _json(self.robustness),
+            "diagnostics": self.diagnostics.to_json(),
+            "prior": _json(self.prior),
+            "data": [d.to_json() for d in self.data],
             "seed": self.seed,
             "draws": self.draws,
             "refusal": None,  # a refusal is raised (NotEstimable), never returned
-            "decision": self.decision,
-            "ppi": self.ppi,
-            "bayes_ppi": self.bayes_ppi,
-            "frequentist": self.frequentist,
-            "implications": list(self.implications),
-            "calibrated": list(self.calibrated),
-            "contributions": list(self.contributions),
+            "decision": _json(self.decision),
+            "ppi": _json(self.ppi),
+            "bayes_ppi": _json(self.bayes_ppi),
+            "frequentist": _json(self.frequentist),
+            "implications": [t.to_json() for t in self.implications],
+            "calibrated": [c.to_json() for c in self.calibrated],
+            "contributions": [c.to_json() for c in self.contributions],
             "prior_driven": self.prior_driven,
-            "borrowing": list(self.borrowing),
-            "effective_samples": list(self.effective_samples),
-            "basis": self.basis(),
+            "borrowing": [b.to_json() for b in self.borrowing],
+            "effective_samples": [e.to_json() for e in self.effective_samples],
+            "basis": self.basis().to_json(),
             "warnings": list(self.warnings),
         }

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from transport.estimate.conjugate import ConjugateInputs
+from transport.estimate.robustness_value import Robustness, TogetherCurve
 from transport.estimate.scales import null_value, scale_of
 from transport.estimate.summary import hdi
 from transport.estimate.tensor import Labelled, TableKey, evaluate_draws
@@ -87,7 +88,7 @@ def robustness(
     rng: np.random.Generator,
     outcome_sd: float,
     scales: Sequence[float] = SCALES,
-) -> dict:
+) -> Robustness:
     """The robustness curve: per scale, the 95% interval and P(effect > null), all shared
     mechanisms together and each alone, on the query's scale (null 0 for a difference, 1
     for a ratio or odds ratio). `effect_of` maps an evaluated formula to effect draws."""
@@ -108,42 +109,32 @@ def robustness(
             noise[(key, f"{study.query.outcome}#mean")] = rng.standard_normal(mean.data.shape)
             mechanisms.add(study.query.outcome)
 
-    def curve(chosen: set[str] | None) -> dict:
+    def curve(chosen: set[str] | None) -> TogetherCurve:
         intervals, positive = [], []
         for scale in scales:
             tables, means = _perturbed(inputs, study, chosen, scale, noise, outcome_sd)
             effect = effect_of(evaluate_draws(formula, tables, draws, means))
             low, high = hdi(effect)
-            intervals.append([low, high])
+            intervals.append((low, high))
             positive.append(float((effect > null).mean()))
         flip = next(
             (s for s, (low, high) in zip(scales, intervals, strict=True)
              if low <= null <= high),
             None,
         )
-        return {"scale_at_flip": flip, "intervals": intervals, "prob_positive": positive}
+        return TogetherCurve(tuple(scales), tuple(intervals), tuple(positive), flip)
 
     if not mechanisms:
-        return {
-            "criterion": criterion,
-            "applies": False,
-            "note": "the formula borrows nothing from a source through a shared mechanism, so "
+        return Robustness(
+            criterion, False,
+            note="the formula borrows nothing from a source through a shared mechanism, so "
             "no sharing assumption can fail",
-            "scales": [], "scale_at_flip": None, "intervals": [], "prob_positive": [],
-            "by_mechanism": {}, "mechanisms": [], "beyond_range": False,
-        }
+        )
     together = curve(None)
-    alone = {v: curve({v})["scale_at_flip"] for v in sorted(mechanisms)}
-    return {
-        "criterion": criterion,
-        "applies": True,
-        "units": "sd of log-probability shifts of each shared mechanism; outcome sds for "
+    alone = {v: curve({v}).scale_at_flip for v in sorted(mechanisms)}
+    return Robustness(
+        criterion, True,
+        units="sd of log-probability shifts of each shared mechanism; outcome sds for "
         "a continuous outcome's mean",
-        "scales": list(scales),
-        "scale_at_flip": together["scale_at_flip"],
-        "intervals": together["intervals"],
-        "prob_positive": together["prob_positive"],
-        "by_mechanism": alone,
-        "mechanisms": sorted(mechanisms),
-        "beyond_range": together["scale_at_flip"] is None,
-    }
+        together=together, by_mechanism=alone, mechanisms=tuple(sorted(mechanisms)),
+    )

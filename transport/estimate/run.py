@@ -17,6 +17,14 @@ from transport.estimate.cells import is_discrete
 from transport.estimate.checks import AssumptionCheck, check_assumption
 from transport.estimate.checks_refit import without
 from transport.estimate.conjugate import outcome_formula, reads
+from transport.estimate.diagnostics import Diagnostics
+from transport.estimate.effects import (
+    DecisionOutcome,
+    EffectSummary,
+    EffectWithout,
+    NaiveEstimate,
+    SourceEffect,
+)
 from transport.estimate.exact import (
     effect_from,
     experiment_formula,
@@ -26,18 +34,15 @@ from transport.estimate.exact import (
 from transport.estimate.frequentist_study import frequentist_cross_check
 from transport.estimate.mixed_subjects.from_study import mixed_subjects
 from transport.estimate.parametric_run import borrows_through_partial
+from transport.estimate.path_result import PathEstimate, prior_summary
 from transport.estimate.ppi import ppi_estimate
-from transport.estimate.result import EstimateResult
+from transport.estimate.result import DataSummary, EstimateResult
 from transport.estimate.robustness import robustness as robustness_curve
 from transport.estimate.scales import describe_scale, null_value, scale_of
 from transport.estimate.summary import describe
-from transport.estimate.synthesis.evidence import relevant_variables, unsupported_reason
-from transport.estimate.synthesis.path import (
-    BORROWING_DISCOUNTED,
-    SynthesisResult,
-    joint_supported,
-    synthesise,
-)
+from transport.estimate.synthesis.evidence import unsupported_reason
+from transport.estimate.synthesis.path import joint_estimate, joint_supported
+from transport.identification.expr import to_text
 from transport.study import Study, VariableMechanism
 
 # Bootstrap replicates of the frequentist cross-check shown beside the Bayesian estimate
@@ -61,22 +66,22 @@ def _exact_possible(identification, study: Study) -> bool:
     return True
 
 
-def _data_summary(loaded: tuple[LoadedData, ...]) -> tuple[dict, ...]:
+def _data_summary(loaded: tuple[LoadedData, ...]) -> tuple[DataSummary, ...]:
     return tuple(
-        {"population": d.population, "path": d.spec.path, "design": d.spec.design(),
-         "rows": d.rows_read, "rows_used": len(d.frame), "rows_dropped": d.rows_dropped}
+        DataSummary(d.population, d.spec.path, d.spec.design(), d.rows_read, len(d.frame),
+                    d.rows_dropped)
         for d in loaded
     )
 
 
-def _source_effects(study, loaded, draws, rng) -> tuple[dict, dict]:
+def _source_effects(study, loaded, draws, rng
+                    ) -> tuple[dict[str, SourceEffect], dict[str, np.ndarray]]:
     effects, samples = {}, {}
     for source in study.sources:
         if has_experiment(study, source.name):
             effect, _ = formula_effect(experiment_formula(study, source.name), study, loaded,
                                        draws, rng)
-            summary = describe(effect)
-            effects[source.name] = {k: summary[k] for k in ("mean", "sd", "hdi_95")}
+            effects[source.name] = SourceEffect.of(describe(effect))
             samples[source.name] = effect
     return effects, samples
 
@@ -96,10 +101,9 @@ def _checks(study, loaded, draws, rng) -> tuple[AssumptionCheck, ...]:
             if result.transportable and _exact_possible(result, alternative):
                 effect, _ = formula_effect(result.estimand, alternative, loaded, draws, rng)
                 summary = describe(effect)
-                instead = {"transportable": True, "mean": summary["mean"],
-                           "hdi_95": summary["hdi_95"]}
+                instead = EffectWithout(True, summary.mean, summary.hdi_95)
             else:
-                instead = {"transportable": result.transportable, "mean": None, "hdi_95": None}
+                instead = EffectWithout(result.transportable)
             check = dataclasses.replace(check, without=instead)
         found.append(check)
     return tuple(found)
@@ -158,14 +162,13 @@ def _relevant_variables(study: Study) -> list[str]:
     ]
 
 
-def _exact_path(study, identification, loaded, draws, seed, rng, robustness) -> dict:
+def _exact_path(study, identification, loaded, draws, seed, rng, robustness) -> PathEstimate:
     """The exact conjugate path: effect, prior, source effects, robustness."""
     query = study.query
     formula = identification.estimand
     effect, inputs = formula_effect(formula, study, loaded, draws, rng)
     prior_effect, _ = formula_effect(formula, study, loaded, draws, rng, prior_only=True)
     summary = describe(effect)
-    prior_sd = float(np.std(prior_effect, ddof=1))
     source_effects, source_draws = _source_effects(study, loaded, draws, rng)
     curve = None
     if robustness:
@@ -176,161 +179,26 @@ def _exact_path(study, identification, loaded, draws, seed, rng, robustness) -> 
         )
         curve = robustness_curve(ready, inputs, study, lambda r: effect_from(r, study), draws,
                                  np.random.default_rng(seed + 1), outcome_sd)
-    return {
-        "method": "exact conjugate (Dirichlet / Student-t) posteriors, transport formula "
+    return PathEstimate(
+        method="exact conjugate (Dirichlet / Student-t) posteriors, transport formula "
         "evaluated per draw",
-        "effect_draws": effect,
-        "effect": summary,
-        "prior": {
-            "sd": prior_sd,
-            "contraction": float(1 - summary["sd"] ** 2 / prior_sd**2) if prior_sd > 0 else None,
-        },
-        "source_effects": source_effects,
-        "source_draws": source_draws,
-        "robustness": curve,
-        "diagnostics": {"rhat_max": None, "ess_bulk_min": float(draws),
-                        "ess_tail_min": float(draws), "divergences": 0,
-                        "note": "independent draws from exact posteriors: no MCMC to diagnose"},
-        "used_sources": [p for p, _ in (item.key for item in reads(formula))],
-        "draws": draws,
-        "notes": [],
-    }
+        effect_draws=effect,
+        effect=summary,
+        prior=prior_summary(summary, prior_effect),
+        source_effects=source_effects,
+        source_draws=source_draws,
+        robustness=curve,
+        diagnostics=Diagnostics.exact(draws),
+        used_sources=tuple(p for p, _ in (item.key for item in reads(formula))),
+        draws=draws,
+    )
 
 
-EXACT_DIAGNOSTICS = {"rhat_max": None, "ess_bulk_min": None, "ess_tail_min": None,
-                     "divergences": 0,
-                     "note": "independent draws from exact posteriors: no MCMC to diagnose"}
-
-
-def _robustness_json(found: SynthesisResult) -> dict:
-    points = [p.to_json() for p in found.tipping_points]
-    if not found.tipping_points:
-        return {
-            "criterion": found.criterion, "applies": False,
-            "note": "no source's rows enter the estimate through a shared or partial claim, "
-            "so the estimate rests on the target's own rows and no sharing claim can fail",
-            "scales": [], "scale_at_flip": None, "intervals": [], "prob_positive": [],
-            "by_mechanism": {}, "mechanisms": [], "beyond_range": False,
-            "tipping_points": [],
-        }
-    together = found.together or {}
-    return {
-        "criterion": found.criterion,
-        "applies": True,
-        "units": "sd of a shift of each tie's effect-relevant coefficient (log-odds; outcome "
-        "sds for a continuous mechanism), every tie loosened at once",
-        "scales": together.get("scales", []),
-        "scale_at_flip": together.get("scale_at_flip"),
-        "intervals": together.get("intervals", []),
-        "prob_positive": together.get("prob_positive", []),
-        "by_mechanism": _by_mechanism(found),
-        "mechanisms": sorted({p.mechanism for p in found.tipping_points}),
-        "beyond_range": together.get("scale_at_flip") is None,
-        "tipping_points": points,
-    }
-
-
-def _by_mechanism(found: SynthesisResult) -> dict:
-    """The smallest tipping point of each mechanism (None: beyond the range, or no
-    conclusion to flip)."""
-    out: dict[str, float | None] = {}
-    for point in found.tipping_points:
-        current = out.get(point.mechanism)
-        if point.sd_at_flip is not None and (current is None or point.sd_at_flip < current):
-            out[point.mechanism] = point.sd_at_flip
-        else:
-            out.setdefault(point.mechanism, current)
-    return out
-
-
-def _unused_coefficient_ties(study: Study, found: SynthesisResult) -> list[str]:
-    """Edge-level `shared A -> B` claims on a mechanism the effect depends on whose source
-    gives B's mechanism no other tie: the joint model ties whole mechanisms, not single
-    coefficients, so the claim adds nothing there and the output says so."""
-    relevant = set(relevant_variables(study))
-    borrowed = {(b.population, b.mechanism) for b in found.borrowing}
-    notes = []
-    for row in study.coefficients:
-        mechanism = row.mechanism
-        if (row.sharing.status != "shared" or mechanism.head not in relevant
-                or (row.source, mechanism.head) in borrowed):
-            continue
-        notes.append(
-            f"'shared {mechanism.tail} -> {mechanism.head} for {row.source}' is not used: "
-            f"the joint model ties whole mechanisms, not single coefficients, and "
-            f"{row.source}'s rows enter {mechanism.head}'s only through a `shared` or "
-            f"`partial {mechanism.head}` claim"
-        )
-    return notes
-
-
-def _joint_path(study, loaded, draws, seed, checks, robustness) -> dict:
-    """The joint model of every population (see synthesis/)."""
-    found = synthesise(study, loaded, draws, seed, checks=checks, robustness=robustness)
-    summary = describe(found.effect)
-    prior_sd = float(np.std(found.prior_effect, ddof=1))
-    notes = list(found.notes)
-    if found.untested:
-        notes.append(
-            "prior-driven: the target's mechanism of "
-            + ", ".join(found.untested)
-            + " is informed only through `partial` claims that no human rows can check, so "
-            "the interval's width there comes from the stated shift scale, not from data"
-        )
-    for item in found.borrowing:
-        if item.checked and item.weight < BORROWING_DISCOUNTED:
-            notes.append(
-                f"borrowing discounted: the {study.target.name} rows conflict with "
-                f"'{item.statement}', so {item.population}'s rows enter {item.mechanism} "
-                f"with posterior weight {item.weight:.2f}"
-            )
-    for source in found.unused_sources:
-        notes.append(f"{source}'s rows do not enter this estimate: no mechanism the effect "
-                     f"depends on is declared shared or partial for {source} with rows that "
-                     "measure it and its parents")
-    notes += _unused_coefficient_ties(study, found)
-    return {
-        "method": found.method,
-        "effect_draws": found.effect,
-        "prior_draws": found.prior_effect,
-        "effect": summary,
-        "prior": {"sd": prior_sd,
-                  "contraction": float(1 - summary["sd"] ** 2 / prior_sd**2)
-                  if prior_sd > 0 else None},
-        "source_effects": {s: {k: describe(d)[k] for k in ("mean", "sd", "hdi_95")}
-                           for s, d in found.source_effects.items()},
-        "source_draws": found.source_effects,
-        "robustness": _robustness_json(found) if robustness else None,
-        "diagnostics": dict(EXACT_DIAGNOSTICS, ess_bulk_min=float(draws),
-                            ess_tail_min=float(draws)),
-        "used_sources": sorted({b.population for b in found.borrowing}),
-        "draws": draws,
-        "notes": notes,
-        "checks": found.checks,
-        "contributions": tuple(c.to_json() for c in found.contributions),
-        "prior_driven": bool(found.untested),
-        "borrowing": tuple(b.to_json() for b in found.borrowing),
-        "effective_samples": found.effective_samples,
-    }
-
-
-def _parametric_path(study, loaded, seed) -> dict:
+def _parametric_path(study, loaded, seed, robustness) -> PathEstimate:
     """The joint PyMC model with the file's ties (see parametric_run.py)."""
     from transport.estimate.parametric_run import parametric_estimate
 
-    found = parametric_estimate(study, loaded, seed)
-    found["source_effects"] = {
-        source: {k: describe(draws)[k] for k in ("mean", "sd", "hdi_95")}
-        for source, draws in found["source_draws"].items()
-    }
-    found["method"] = (
-        f"parametric joint model ({study.fit.sampler} NUTS, {study.fit.chains} chains x "
-        f"{study.fit.draws} draws), mechanisms tied as declared, target effect simulated per "
-        "draw"
-    )
-    found["used_sources"] = list(found["source_draws"])
-    found["draws"] = len(found["effect_draws"])
-    return found
+    return parametric_estimate(study, loaded, seed, robustness)
 
 
 def estimate_study(
@@ -365,14 +233,11 @@ def estimate_study(
         study = dataclasses.replace(study, query=dataclasses.replace(study.query,
                                                                      generalize=True))
     query = study.query
-    query_json = {"treatment": query.treatment, "outcome": query.outcome,
-                  "population": query.population, "contrast": list(query.contrast or ()),
-                  "generalize": query.generalize}
     unsupported = unsupported_reason(study)
     why_not_joint = (None if unsupported is None and joint_supported(study, loaded)
                      else unsupported or "a mechanism no dataset informs")
     if why_not_joint is None:
-        path = _joint_path(study, loaded, draws, seed, checks, robustness)
+        path = joint_estimate(study, loaded, draws, seed, checks=checks, robustness=robustness)
     elif generalize:
         raise DataError("--generalize needs the joint model, and this study needs another "
                         f"path ({why_not_joint})")
@@ -387,27 +252,25 @@ def estimate_study(
                 f"needs the parametric one (the joint model cannot serve it: {why_not_joint}); "
                 "estimate the difference instead"
             )
-        path = _parametric_path(study, loaded, seed)
-        if not robustness:
-            path["robustness"] = None
+        path = _parametric_path(study, loaded, seed, robustness)
     else:
         raise _refusal(identification)
-    effect, summary, prior = path["effect_draws"], path["effect"], path["prior"]
+    effect, prior = path.effect_draws, path.prior
     null = null_value(scale_of(study))
-    summary = dict(summary, scale=scale_of(study), null=null,
-                   prob_positive=float((np.asarray(effect) > null).mean()))
-    source_effects, source_draws = path["source_effects"], path["source_draws"]
-    used_sources = [p for p in path["used_sources"] if p != study.target.name]
+    summary = EffectSummary(path.effect.mean, path.effect.sd, path.effect.hdi_95,
+                            float((np.asarray(effect) > null).mean()), scale_of(study), null)
+    source_effects, source_draws = path.source_effects, path.source_draws
+    used_sources = [p for p in path.used_sources if p != study.target.name]
     naive_source = _naive_source(study, used_sources, source_effects, loaded)
     naive = None
     if naive_source is not None:
-        naive = {"source": naive_source, "mean": source_effects[naive_source]["mean"],
-                 "hdi_95": source_effects[naive_source]["hdi_95"]}
-    if "checks" in path:
-        found_checks = path["checks"]
+        naive = NaiveEstimate(naive_source, source_effects[naive_source].mean,
+                              source_effects[naive_source].hdi_95)
+    if path.checks is not None:
+        found_checks = path.checks
     else:
         found_checks = _checks(study, loaded, draws, rng) if checks else ()
-    warnings = list(path["notes"])
+    warnings = list(path.notes)
     if generalize:
         warnings.insert(0, (
             f"generalized: the target is everyone sampled, not {query.population} alone: the "
@@ -418,21 +281,21 @@ def estimate_study(
         warnings.append(f"the model statements ({stated}) apply to the joint model only, "
                         f"which this study cannot use ({why_not_joint}): this estimate does "
                         "not use them")
-    if not identification.transportable and not path.get("prior_driven"):
+    if not identification.transportable and not path.prior_driven:
         warnings.append(
             "no nonparametric transport formula exists; this estimate rests on the parametric "
             "model and the prior scales of the `partial` statements"
         )
-    if path["diagnostics"].get("ok") is False:
-        d = path["diagnostics"]
+    if path.diagnostics.ok is False:
+        d = path.diagnostics
         warnings.append(
-            f"the sampler's diagnostics fail the usual thresholds (R-hat {d['rhat_max']:.3f}, "
-            f"bulk ESS {d['ess_bulk_min']:.0f}, {d['divergences']} divergences): do not trust "
+            f"the sampler's diagnostics fail the usual thresholds (R-hat {d.rhat_max:.3f}, "
+            f"bulk ESS {d.ess_bulk_min:.0f}, {d.divergences} divergences): do not trust "
             "this estimate yet"
         )
-    if prior["contraction"] is not None and prior["contraction"] < 0.5:
+    if prior.contraction is not None and prior.contraction < 0.5:
         warnings.append(
-            f"the data narrow the prior of the effect by only {prior['contraction']:.0%}: much "
+            f"the data narrow the prior of the effect by only {prior.contraction:.0%}: much "
             "of the interval's width comes from the prior, not from data"
         )
     for check in found_checks:
@@ -443,8 +306,8 @@ def estimate_study(
                 f"{first} and {second}"
                 + ("" if study.target.name in check.between else
                    f" (both declared with {study.target.name}, so they must agree)")
-                + (f"; without it the estimate is {check.without['mean']:.3f}"
-                   if getattr(check, "without", None) and check.without.get("mean") is not None
+                + (f"; without it the estimate is {check.without.mean:.3f}"
+                   if check.without is not None and check.without.mean is not None
                    else "")
             )
     warnings += positivity_warnings(study, loaded)
@@ -458,63 +321,58 @@ def estimate_study(
                             + (f"; {test.fix}" if test.fix else ""))
     frequentist = None
     if checks and robustness:
-        found = frequentist_cross_check(study, loaded, identification.estimand,
-                                        generalize=generalize, scale=scale_of(study),
-                                        bootstrap=FREQUENTIST_BOOTSTRAP, seed=seed)
-        frequentist = found.to_json() if found is not None else None
-    if any(d.spec.cluster for d in loaded) and "effective_samples" not in path:
+        frequentist = frequentist_cross_check(study, loaded, identification.estimand,
+                                              generalize=generalize, scale=scale_of(study),
+                                              bootstrap=FREQUENTIST_BOOTSTRAP, seed=seed)
+    if any(d.spec.cluster for d in loaded) and path.effective_samples is None:
         warnings.append(
             "this model treats rows that share a cluster as independent, so its interval "
             "may be too narrow"
             + ("; the mixed-subjects estimates (PPI++ and its Bayesian counterpart) use the "
-               "`cluster` clauses" if mixed is not None and mixed.ppi.get("applies") else "")
+               "`cluster` clauses" if mixed is not None and mixed.ppi.applies else "")
         )
     calibrated = calibrated_estimates(
         study, source_draws, naive_source, np.random.default_rng(seed + 2)
     )
     for item in calibrated:
-        if not item["applies"]:
-            warnings.append(f"calibration {item['calibration']} not applied: {item['reason']}")
+        if not item.applies:
+            warnings.append(f"calibration {item.calibration} not applied: {item.reason}")
     decision = None
     if study.decision is not None:
-        decision = {
-            "rule": study.decision.describe(),
-            "label": study.decision.label,
-            "probability": study.decision.probability(effect),
-            "holds": study.decision.holds(effect),
-        }
-    estimand = identification.to_json()["estimand"]
+        decision = DecisionOutcome(study.decision, study.decision.probability(effect),
+                                   study.decision.holds(effect))
     return EstimateResult(
         calibrated=tuple(calibrated),
         ppi=mixed.ppi if mixed is not None else ppi_estimate(study, loaded),
         bayes_ppi=mixed.bayes if mixed is not None else None,
         frequentist=frequentist,
-        implications=tuple(implications.to_json()) if implications is not None else (),
+        implications=implications.tests if implications is not None else (),
         effect_draws=effect,
         source_draws=source_draws,
         decision=decision,
-        query=query_json,
+        query=query,
         transportable=identification.transportable,
         status=identification.status,
-        method=path["method"],
+        method=path.method,
         effect=summary,
         effect_scale=describe_scale(study),
         source_effects=source_effects,
         naive=naive,
         assumption_checks=found_checks,
-        robustness=path["robustness"],
-        diagnostics=path["diagnostics"],
+        robustness=path.robustness,
+        diagnostics=path.diagnostics,
         prior=prior,
-        estimand=estimand["text"] if estimand else None,
+        estimand=(to_text(identification.estimand) if identification.estimand is not None
+                  else None),
         data=_data_summary(loaded),
         seed=seed,
-        draws=path["draws"],
+        draws=path.draws,
         warnings=tuple(warnings),
-        contributions=path.get("contributions", ()),
-        prior_driven=path.get("prior_driven", False),
-        borrowing=path.get("borrowing", ()),
-        effective_samples=path.get("effective_samples", ()),
+        contributions=path.contributions,
+        prior_driven=path.prior_driven,
+        borrowing=path.borrowing,
+        effective_samples=path.effective_samples or (),
         sources_used=tuple(used_sources),
-        prior_draws=path.get("prior_draws"),
+        prior_draws=path.prior_draws,
         chains=study.fit.chains,
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -108,12 +108,12 @@ def write_report(study: Study, out_dir: str | Path, *, force: bool = False,
                             identification=identification, result=result)
     say("drawing the figures")
     figures = draw_figures(study, content, renderer)
-    data = content.data
-    data["reproducibility"]["diagram_renderer"] = figures.renderer
-    data["diagram"] = _diagram_json(study, figures.renderer)
+    content = replace(content, reproducibility=dict(content.reproducibility,
+                                                    diagram_renderer=figures.renderer))
     drawn = figures.present()
-    data["figures"] = {name: FIGURE_FILES[name] for name in drawn}
-    data["estimation"]["density"] = figures.density_how
+    data = content.to_json(diagram=_diagram_json(study, figures.renderer),
+                           figures={name: FIGURE_FILES[name] for name in drawn},
+                           density=figures.density_how)
     figure_paths = [folder / FIGURE_FILES[name] for name in drawn]
     _refuse_existing(figure_paths, force)
     mathml = None
@@ -131,11 +131,11 @@ def write_report(study: Study, out_dir: str | Path, *, force: bool = False,
     written = json_text(data)
     files = {FIGURE_FILES[name]: svg + "\n" for name, svg in drawn.items()}
     files["report.json"] = written.text + "\n"
-    files["report.md"] = render_markdown(data, figures)
-    files["report.html"] = render_html(data, figures, mathml)
+    files["report.md"] = render_markdown(content, figures)
+    files["report.html"] = render_html(content, figures, mathml)
     write_set(folder, files, SET_FILES)
-    problem = data["estimation"]["message"] if data["estimation"]["status"] == "data_error" \
-        else None
+    estimation = content.estimation
+    problem = estimation.message if estimation.status == "data_error" else None
     warnings = (non_finite_warning(written.replaced, "report.json"),) if written.replaced else ()
     return ReportPaths(folder, fixed[0], fixed[1], fixed[2], tuple(figure_paths), problem,
                        warnings)

@@ -1,5 +1,7 @@
-"""The report as data: one JSON-able dict that `report.json` writes as is and that the HTML
-and Markdown renderers read, so the three files cannot disagree.
+"""The report as values: the study's sections, the typed Identification and the estimation
+(an EstimateResult when there is one), which the HTML and Markdown renderers read and from
+which `report.json` is produced at the edge (`ReportContent.to_json`), so the three files
+cannot disagree.
 
 `build_content` runs the pipeline stages the report shows (identification always;
 estimation only when every data file exists) and never fails for a study that checks: a
@@ -14,11 +16,16 @@ import platform
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from transport.errors import DataError
+from transport.identification.api import Identification
+from transport.identification.suggest import Suggestion
 from transport.report.sentences import assumption_sentences
 from transport.study import Study
+
+if TYPE_CHECKING:
+    from transport.estimate.result import EstimateResult
 
 #: Version of the report.json layout (fields may be added; none removed or renamed).
 SCHEMA_VERSION = 1
@@ -33,12 +40,54 @@ _VERDICT = {
 
 
 @dataclass(frozen=True)
-class ReportContent:
-    """The JSON document plus the live values the figures are drawn from."""
+class Estimation:
+    """Whether the report has an estimate: `status` is estimated, missing_data, refused or
+    data_error; `message` says why there is none; `result` is the estimate itself."""
 
-    data: dict[str, Any]
-    identification: Any
-    result: Any | None
+    status: str
+    message: str | None = None
+    missing_files: tuple[str, ...] = ()
+    result: EstimateResult | None = None
+
+    def to_json(self, density: str | None) -> dict[str, Any]:
+        """The `estimation` section of report.json (`density`: how the density figure was
+        drawn, None without one)."""
+        return {"status": self.status, "message": self.message,
+                "missing_files": list(self.missing_files),
+                "result": None if self.result is None else self.result.to_json(),
+                "density": density}
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    """Every section of the report: the study, its assumptions and the reproducibility
+    record as plain sections, the identification and the estimation as typed values."""
+
+    study: dict[str, Any]
+    assumptions: list[dict[str, Any]]
+    identification: Identification
+    estimation: Estimation
+    reproducibility: dict[str, Any]
+
+    @property
+    def result(self) -> EstimateResult | None:
+        """The estimate, when there is one (the figures are drawn from it)."""
+        return self.estimation.result
+
+    def to_json(self, diagram: dict[str, Any], figures: dict[str, str],
+                density: str | None) -> dict[str, Any]:
+        """report.json: the same values the HTML and Markdown show, with the diagram's
+        nodes and edges, the figure files written and how the density was drawn."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "study": self.study,
+            "diagram": diagram,
+            "assumptions": self.assumptions,
+            "identification": identification_section(self.identification),
+            "estimation": self.estimation.to_json(density),
+            "reproducibility": self.reproducibility,
+            "figures": figures,
+        }
 
 
 def sha256_of(path: Path) -> str | None:
@@ -120,56 +169,52 @@ def assumptions_section(study: Study) -> list[dict[str, Any]]:
     return rows
 
 
-def suggestion_text(suggestion: dict[str, Any]) -> str:
+def suggestion_text(suggestion: Suggestion) -> str:
     """One suggestion of `identify` as a plain instruction."""
-    variables = ", ".join(suggestion["variables"])
-    population = suggestion["population"]
+    variables = ", ".join(suggestion.variables)
+    population = suggestion.population
     return {
         "share": f"declare shared for {population}: {variables}",
         "measure": f"measure in {population}: {variables}",
         "experiment": f"randomize in {population}: {variables}",
-    }.get(suggestion["kind"], f"{suggestion['kind']} in {population}: {variables}")
+    }.get(suggestion.kind, f"{suggestion.kind} in {population}: {variables}")
 
 
-def identification_section(identification: Any) -> dict[str, Any]:
+def verdict_text(identification: Identification) -> str:
+    """The identification's verdict in words."""
+    return _VERDICT.get(identification.status, identification.status)
+
+
+def identification_section(identification: Identification) -> dict[str, Any]:
     """Identification.to_json() plus the verdict and suggestions in words."""
     data = identification.to_json()
-    data["verdict"] = _VERDICT.get(identification.status, identification.status)
-    data["suggestions_text"] = [suggestion_text(s) for s in data["suggestions"]]
+    data["verdict"] = verdict_text(identification)
+    data["suggestions_text"] = [suggestion_text(s) for s in identification.suggestions]
     return data
 
 
 def estimation_section(study: Study, seed: int | None, progress: Callable[[str], None],
-                       identification: Any = None) -> tuple[dict[str, Any], Any]:
-    """{"status": estimated | missing_data | refused | data_error, "message", "missing_files",
-    "result"} and the EstimateResult when there is one."""
+                       identification: Any = None) -> Estimation:
+    """The estimate, or why there is none: missing data files, a refusal, a data error."""
     from transport.data.load import missing_files, resolve
     from transport.estimate.run import NotEstimable, estimate_study
 
     absent = set(missing_files(study))
-    missing = [spec.path for spec in study.data if resolve(spec, study) in absent]
-    section: dict[str, Any] = {"status": None, "message": None, "missing_files": missing,
-                               "result": None}
+    missing = tuple(spec.path for spec in study.data if resolve(spec, study) in absent)
     if not study.data:
-        section["status"] = "missing_data"
-        section["message"] = "Not estimated yet: the study has no data statements."
-        return section, None
+        return Estimation("missing_data", "Not estimated yet: the study has no data statements.",
+                          missing)
     if missing:
-        section["status"] = "missing_data"
-        section["message"] = ("Not estimated yet: these data files do not exist: "
-                              + ", ".join(missing))
-        return section, None
+        return Estimation("missing_data", "Not estimated yet: these data files do not exist: "
+                          + ", ".join(missing), missing)
     progress("estimating the effect")
     try:
         result = estimate_study(study, seed=seed, identification=identification)
     except NotEstimable as error:
-        section.update(status="refused", message=str(error))
-        return section, None
+        return Estimation("refused", str(error), missing)
     except DataError as error:
-        section.update(status="data_error", message=str(error))
-        return section, None
-    section.update(status="estimated", result=result.to_json())
-    return section, result
+        return Estimation("data_error", str(error), missing)
+    return Estimation("estimated", None, missing, result)
 
 
 def reproducibility_section(study: Study, seed: int, command_line: str | None,
@@ -202,8 +247,9 @@ def effective_seed(study: Study, seed: int | None) -> int:
 def build_content(study: Study, *, seed: int | None = None, command_line: str | None = None,
                   renderer: str = "python",
                   progress: Callable[[str], None] = lambda _: None,
-                  identification: Any = None, result: Any = None) -> ReportContent:
-    """Every section of the report as data (figures are drawn separately from the result).
+                  identification: Identification | None = None,
+                  result: EstimateResult | None = None) -> ReportContent:
+    """Every section of the report (figures are drawn separately from the result).
 
     `identification` and `result` are the study's Identification and EstimateResult when
     the caller already has them (a notebook user who estimated once); they are computed
@@ -215,21 +261,18 @@ def build_content(study: Study, *, seed: int | None = None, command_line: str | 
         identification = identify_study(study)
     if result is not None:
         used_seed = result.seed
-        estimation = {"status": "estimated", "message": None, "missing_files": [],
-                      "result": result.to_json()}
+        estimation = Estimation("estimated", None, (), result)
     else:
         used_seed = effective_seed(study, seed)
-        estimation, result = estimation_section(study, used_seed, progress, identification)
-    known = {(d["population"], d["path"]): d["rows"] for d in (result.data if result else ())}
+        estimation = estimation_section(study, used_seed, progress, identification)
+    found = estimation.result
+    known = {(d.population, d.path): d.rows for d in (found.data if found else ())}
     about = study_section(study, known)
-    data = {
-        "schema_version": SCHEMA_VERSION,
-        "study": about,
-        "diagram": None,
-        "assumptions": assumptions_section(study),
-        "identification": identification_section(identification),
-        "estimation": estimation,
-        "reproducibility": reproducibility_section(study, used_seed, command_line, renderer,
-                                                   about["data"]),
-    }
-    return ReportContent(data, identification, result)
+    return ReportContent(
+        study=about,
+        assumptions=assumptions_section(study),
+        identification=identification,
+        estimation=estimation,
+        reproducibility=reproducibility_section(study, used_seed, command_line, renderer,
+                                                about["data"]),
+    )

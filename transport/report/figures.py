@@ -49,8 +49,7 @@ def draw_figures(study: Study, content: ReportContent, renderer: str = "auto") -
     svgs: dict[str, str | None] = {"diagram": diagram, "forest": None, "density": None,
                                    "robustness": None}
     result = content.result
-    estimate = content.data["estimation"]["result"]
-    if result is None or estimate is None or estimate.get("effect") is None:
+    if result is None or result.effect is None:
         return Figures(svgs, used)
     try:
         import matplotlib  # noqa: F401
@@ -60,11 +59,10 @@ def draw_figures(study: Study, content: ReportContent, renderer: str = "auto") -
 
     target = study.target.name
     sources = [p.name for p in study.sources]
-    naive = estimate.get("naive") or {}
-    naive_draws = (result.source_draws or {}).get(naive.get("source"))
+    naive_draws = (result.source_draws or {}).get(result.naive.source) if result.naive else None
     threshold = study.decision.effect_threshold if study.decision else None
-    svgs["forest"] = forest_svg(estimate, target, sources)
-    svgs["density"], how = density_svg(estimate, target, result.effect_draws, naive_draws,
+    svgs["forest"] = forest_svg(result, target, sources)
+    svgs["density"], how = density_svg(result, target, result.effect_draws, naive_draws,
                                        threshold)
-    svgs["robustness"] = robustness_svg(estimate.get("robustness") or {})
+    svgs["robustness"] = robustness_svg(result.robustness)
     return Figures(svgs, used, how)

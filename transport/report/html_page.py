@@ -1,11 +1,13 @@
 """report.html: one self-contained page (inline CSS, inline SVG, MathML; no script, no
-network). Reads the report's JSON content; every user string is escaped by the builders in
-`transport.report.markup`."""
+network). Reads the report's content (the typed identification and estimate among it);
+every user string is escaped by the builders in `transport.report.markup`."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from transport.identification.expr import to_text
+from transport.report.content import ReportContent, suggestion_text, verdict_text
 from transport.report.figures import Figures
 from transport.report.html_estimate import estimates_section
 from transport.report.markup import Html, badge, esc, join, section, table, tag
@@ -23,24 +25,23 @@ def population_label(study: dict[str, Any], name: str) -> str:
     return name
 
 
-def _summary(data: dict[str, Any]) -> Html:
+def _summary(content: ReportContent) -> Html:
     """Cards at the top: identification verdict, the estimate, the data status."""
-    ident, estimation = data["identification"], data["estimation"]
+    ident, estimation = content.identification, content.estimation
     verdict = ("a transport formula follows from the stated assumptions"
-               if ident["transportable"] else ident["verdict"])
-    cards = [("Transportable", badge("yes", "yes") if ident["transportable"]
-              else badge(ident["status"].replace("_", " "), "no"), verdict)]
-    result = estimation["result"]
-    if result and result.get("effect"):
-        effect = result["effect"]
-        cards.append(("Effect in the target", f"{effect['mean']:+.3f}",
-                      f"95% HDI [{effect['hdi_95'][0]:+.3f}, {effect['hdi_95'][1]:+.3f}]"))
+               if ident.transportable else verdict_text(ident))
+    cards = [("Transportable", badge("yes", "yes") if ident.transportable
+              else badge(ident.status.replace("_", " "), "no"), verdict)]
+    result = estimation.result
+    if result is not None and result.effect is not None:
+        effect = result.effect
+        cards.append(("Effect in the target", f"{effect.mean:+.3f}",
+                      f"95% HDI [{effect.hdi_95[0]:+.3f}, {effect.hdi_95[1]:+.3f}]"))
     else:
         cards.append(("Effect in the target", "not estimated",
                       {"missing_data": "data files are missing", "refused": "estimation refused",
-                       "data_error": "the data could not be used"}.get(estimation["status"],
-                                                                       "")))
-    files = data["study"]["data"]
+                       "data_error": "the data could not be used"}.get(estimation.status, "")))
+    files = content.study["data"]
     present = sum(1 for f in files if f["exists"])
     cards.append(("Data files", f"{present} of {len(files)} present",
                   "planning stage" if present < len(files) else "all bound"))
@@ -49,8 +50,8 @@ def _summary(data: dict[str, Any]) -> Html:
                         for label, value, sub in cards), cls="summary")
 
 
-def study_section(data: dict[str, Any]) -> Html:
-    study = data["study"]
+def study_section(content: ReportContent) -> Html:
+    study = content.study
     populations = table(["population", "role", "description"],
                         [[tag("code", p["name"]), p["role"], p["label"] or "–"]
                          for p in study["populations"]])
@@ -85,7 +86,7 @@ def study_section(data: dict[str, Any]) -> Html:
     return section(1, "study", "The study", *body)
 
 
-def diagram_section(data: dict[str, Any], figures: Figures) -> Html:
+def diagram_section(figures: Figures) -> Html:
     svg = Html(figures.svgs["diagram"] or "")
     renderer = {"graphviz": "Graphviz dot", "python": "the toolkit's layered layout"}[
         figures.renderer]
@@ -95,9 +96,9 @@ def diagram_section(data: dict[str, Any], figures: Figures) -> Html:
     return section(2, "diagram", "Selection diagram", tag("figure", svg, caption))
 
 
-def assumptions_section(data: dict[str, Any]) -> Html:
+def assumptions_section(content: ReportContent) -> Html:
     rows = []
-    for row in data["assumptions"]:
+    for row in content.assumptions:
         status = badge(row["status"], row["status"])
         if row["status"] == "partial" and row["sd"] is not None:
             status = join([status, f" sd {row['sd']:g}"])
@@ -111,35 +112,35 @@ def assumptions_section(data: dict[str, Any]) -> Html:
                    table(["mechanism", "source", "status", "reason", "citation"], rows))
 
 
-def identification_section(data: dict[str, Any], mathml: str | None) -> Html:
-    ident = data["identification"]
-    kind = "ok" if ident["transportable"] else "bad" if ident["status"] == "not_transportable" \
+def identification_section(content: ReportContent, mathml: str | None) -> Html:
+    ident = content.identification
+    kind = "ok" if ident.transportable else "bad" if ident.status == "not_transportable" \
         else "warn"
-    body: list[object] = [tag("div", tag("strong", "Verdict: "), ident["verdict"], ".",
+    body: list[object] = [tag("div", tag("strong", "Verdict: "), verdict_text(ident), ".",
                               cls=f"notice {kind}")]
-    if ident["estimand"]:
+    if ident.estimand is not None:
         body += [tag("h3", "Transport formula")]
         if mathml:
             body.append(tag("div", Html(mathml), cls="math"))
-        body.append(tag("pre", ident["estimand"]["text"], cls="formula"))
-        reads = [tag("li", tag("code", u["population"]), " ",
-                     f"experiment({', '.join(u['experiment'])})" if u["experiment"]
-                     else "observational", ": ", ", ".join(u["variables"]))
-                 for u in ident["uses"]]
+        body.append(tag("pre", to_text(ident.estimand), cls="formula"))
+        reads = [tag("li", tag("code", u.population), " ",
+                     f"experiment({', '.join(u.experiment)})" if u.experiment
+                     else "observational", ": ", ", ".join(u.variables))
+                 for u in ident.uses]
         body += [tag("p", "It reads:"), tag("ul", *reads)]
-    if ident["witness"]:
-        body += [tag("h3", "Why not"), tag("p", ident["witness"])]
-    if ident["suggestions_text"]:
+    if ident.witness:
+        body += [tag("h3", "Why not"), tag("p", ident.witness)]
+    if ident.suggestions:
         body += [tag("h3", "Any one of these would make it transportable"),
-                 tag("ul", *(tag("li", s) for s in ident["suggestions_text"]))]
-    if ident["trace"]:
+                 tag("ul", *(tag("li", suggestion_text(s)) for s in ident.suggestions))]
+    if ident.trace:
         body += [tag("h3", "Derivation"),
-                 tag("ol", *(tag("li", step) for step in ident["trace"]), cls="trace")]
+                 tag("ol", *(tag("li", step) for step in ident.trace), cls="trace")]
     return section(4, "identification", "Identification", *body)
 
 
-def reproducibility_section(data: dict[str, Any]) -> Html:
-    repro = data["reproducibility"]
+def reproducibility_section(content: ReportContent) -> Html:
+    repro = content.reproducibility
     rows: list[list[object]] = [
         ["toolkit", f"{repro['toolkit']} {repro['toolkit_version']} (Python {repro['python']})"],
         ["study file", join([tag("code", repro["tdag"]["path"] or "–"), " sha256 ",
@@ -156,9 +157,9 @@ def reproducibility_section(data: dict[str, Any]) -> Html:
                    table(["what", "value"], rows))
 
 
-def render_html(data: dict[str, Any], figures: Figures, mathml: str | None) -> str:
+def render_html(content: ReportContent, figures: Figures, mathml: str | None) -> str:
     """The whole page."""
-    study = data["study"]
+    study = content.study
     title = study["title"] or "Untitled study"
     header = [tag("p", "transport · study report", cls="kicker"), tag("h1", title)]
     if study["question"]:
@@ -167,11 +168,12 @@ def render_html(data: dict[str, Any], figures: Figures, mathml: str | None) -> s
         header.append(tag("p", "By ", ", ".join(study["authors"]), cls="meta"))
     toc = tag("nav", tag("ol", *(tag("li", tag("a", name, href=f"#{key}"))
                                  for key, name in SECTIONS)), cls="toc")
-    main = tag("main", tag("header", *header, cls="top"), _summary(data), toc,
-               study_section(data), diagram_section(data, figures), assumptions_section(data),
-               identification_section(data, mathml), estimates_section(data, figures),
-               reproducibility_section(data),
-               tag("footer", "Generated by transport ", data["reproducibility"]["toolkit_version"],
+    main = tag("main", tag("header", *header, cls="top"), _summary(content), toc,
+               study_section(content), diagram_section(figures), assumptions_section(content),
+               identification_section(content, mathml), estimates_section(content, figures),
+               reproducibility_section(content),
+               tag("footer", "Generated by transport ",
+                   content.reproducibility["toolkit_version"],
                    ". Every number here follows from the study file, its data and the seed "
                    "above; see report.json for the same content as data."))
     head = (f'<meta charset="utf-8"><meta name="viewport" content="width=device-width, '

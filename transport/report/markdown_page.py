@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
 
+from transport.identification.expr import to_latex, to_text
 from transport.render.estimate import effective_sentences
+from transport.report.content import ReportContent, suggestion_text, verdict_text
 from transport.report.escape import md, md_block, md_code
 from transport.report.figures import FIGURE_FILES, Figures
 from transport.report.markup import interval, num
@@ -33,8 +34,8 @@ def md_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]
     return lines + [""]
 
 
-def _study(data: dict[str, Any]) -> list[str]:
-    study = data["study"]
+def _study(content: ReportContent) -> list[str]:
+    study = content.study
     query = study["query"]
     out = ["## 1. The study", ""]
     contrast = (f" (contrast {md(query['contrast'][0])} vs {md(query['contrast'][1])})"
@@ -72,9 +73,9 @@ def _diagram(figures: Figures) -> list[str]:
             f"every mechanism that may differ from the target's]({FIGURE_FILES['diagram']})", ""]
 
 
-def _assumptions(data: dict[str, Any]) -> list[str]:
+def _assumptions(content: ReportContent) -> list[str]:
     rows = []
-    for row in data["assumptions"]:
+    for row in content.assumptions:
         status = row["status"] + (f" (sd {row['sd']:g})" if row["sd"] is not None else "")
         rows.append([md_code(row["mechanism"]), md_code(row["source"]), status,
                      md(row["because"]), md(row["cite"]), md(row["sentence"])])
@@ -82,108 +83,106 @@ def _assumptions(data: dict[str, Any]) -> list[str]:
         ["mechanism", "source", "status", "reason", "citation", "in words"], rows)]
 
 
-def _identification(data: dict[str, Any]) -> list[str]:
-    ident = data["identification"]
-    out = ["## 4. Identification", "", f"**Verdict:** {md(ident['verdict'])}.", ""]
-    if ident["estimand"]:
-        out += ["Transport formula:", "", "$$", ident["estimand"]["latex"], "$$", "",
-                md_block(ident["estimand"]["text"]), "", "It reads:", ""]
-        for use in ident["uses"]:
-            design = (f"experiment({', '.join(use['experiment'])})" if use["experiment"]
+def _identification(content: ReportContent) -> list[str]:
+    ident = content.identification
+    out = ["## 4. Identification", "", f"**Verdict:** {md(verdict_text(ident))}.", ""]
+    if ident.estimand is not None:
+        out += ["Transport formula:", "", "$$", to_latex(ident.estimand), "$$", "",
+                md_block(to_text(ident.estimand)), "", "It reads:", ""]
+        for use in ident.uses:
+            design = (f"experiment({', '.join(use.experiment)})" if use.experiment
                       else "observational")
-            out.append(f"- {md_code(use['population'])} {md(design)}: "
-                       f"{md(', '.join(use['variables']))}")
+            out.append(f"- {md_code(use.population)} {md(design)}: "
+                       f"{md(', '.join(use.variables))}")
         out.append("")
-    if ident["witness"]:
-        out += ["### Why not", "", md(ident["witness"]), ""]
-    if ident["suggestions_text"]:
+    if ident.witness:
+        out += ["### Why not", "", md(ident.witness), ""]
+    if ident.suggestions:
         out += ["### Any one of these would make it transportable", ""]
-        out += [f"- {md(s)}" for s in ident["suggestions_text"]] + [""]
-    if ident["trace"]:
+        out += [f"- {md(suggestion_text(s))}" for s in ident.suggestions] + [""]
+    if ident.trace:
         out += ["### Derivation", ""]
-        out += [f"{i}. {md(step)}" for i, step in enumerate(ident["trace"], 1)] + [""]
+        out += [f"{i}. {md(step)}" for i, step in enumerate(ident.trace, 1)] + [""]
     return out
 
 
-def _estimates(data: dict[str, Any], figures: Figures) -> list[str]:
-    estimation = data["estimation"]
-    result = estimation["result"]
+def _estimates(content: ReportContent, figures: Figures) -> list[str]:
+    estimation = content.estimation
+    result = estimation.result
     out = ["## 5. Estimates", ""]
-    if result is None or result.get("effect") is None:
-        if estimation["status"] == "missing_data" and not estimation["missing_files"]:
+    if result is None or result.effect is None:
+        if estimation.status == "missing_data" and not estimation.missing_files:
             return out + ["**Planning stage: not estimated yet.** The study has no data "
                           "statements.", ""]
-        if estimation["status"] == "missing_data":
-            files = ", ".join(md(p) for p in estimation["missing_files"])
+        if estimation.status == "missing_data":
+            files = ", ".join(md(p) for p in estimation.missing_files)
             return out + [f"**Planning stage: not estimated yet.** These data files do not "
                           f"exist: {files}. Everything above needs no data.", ""]
-        return out + [f"**Not estimated.** {md(estimation['message'])}", ""]
-    effect, query = result["effect"], result["query"]
-    out += [f"Under the stated assumptions, the effect of {md_code(query['treatment'])} on "
-            f"{md_code(query['outcome'])} in {md_code(query['population'])} is "
-            f"**{num(effect['mean'], signed=True)}**, 95% HDI {interval(effect['hdi_95'])}, "
-            f"P(effect > {effect.get('null', 0):g}) = {num(effect['prob_positive'])} "
-            f"({md(result['effect_scale'])}).", ""]
-    label = f"{md(query['population'])} ({md(result['basis']['label'])})"
-    rows = [[label, num(effect["mean"], signed=True),
-             interval(effect["hdi_95"])]]
-    rows += [[f"{md(s)}: own experiment", num(v["mean"], signed=True), interval(v["hdi_95"])]
-             for s, v in result.get("source_effects", {}).items()]
-    if result.get("naive"):
-        naive = result["naive"]
-        rows.append([f"naive: {md(naive['source'])} taken as the target",
-                     num(naive["mean"], signed=True), interval(naive["hdi_95"])])
+        return out + [f"**Not estimated.** {md(estimation.message)}", ""]
+    effect, query = result.effect, result.query
+    out += [f"Under the stated assumptions, the effect of {md_code(query.treatment)} on "
+            f"{md_code(query.outcome)} in {md_code(query.population)} is "
+            f"**{num(effect.mean, signed=True)}**, 95% HDI {interval(effect.hdi_95)}, "
+            f"P(effect > {effect.null:g}) = {num(effect.prob_positive)} "
+            f"({md(result.effect_scale)}).", ""]
+    label = f"{md(query.population)} ({md(result.basis().label)})"
+    rows = [[label, num(effect.mean, signed=True), interval(effect.hdi_95)]]
+    rows += [[f"{md(s)}: own experiment", num(v.mean, signed=True), interval(v.hdi_95)]
+             for s, v in result.source_effects.items()]
+    if result.naive:
+        naive = result.naive
+        rows.append([f"naive: {md(naive.source)} taken as the target",
+                     num(naive.mean, signed=True), interval(naive.hdi_95)])
     others = other_rows(result)
-    rows += [[md(o["label"]), num(o["mean"], signed=True), interval(o["interval"])]
-             for o in others]
+    rows += [[md(o.label), num(o.mean, signed=True), interval(o.interval)] for o in others]
     out += md_table(["estimate", "mean", "95% interval"], rows)
-    out += [f"*{md(o['label'])}:* {md(o['note'])}" for o in others] + ([""] if others else [])
+    out += [f"*{md(o.label)}:* {md(o.note)}" for o in others] + ([""] if others else [])
     for name, caption in (("forest", "Forest plot"), ("density", "Posterior density")):
         if figures.svgs.get(name):
             out += [f"![{caption}]({FIGURE_FILES[name]})", ""]
     if figures.svgs.get("density"):
         out += [f"Density: {md(figures.density_how)}.", ""]
-    rule = result.get("decision")
+    rule = result.decision
     out += ["### Decision", ""]
     if rule:
-        verdict = "met" if rule["holds"] else "not met"
-        out += [f"Rule {md_code(rule['rule'])}: **{verdict}** (posterior probability "
-                f"{num(rule['probability'])}).", ""]
+        verdict = "met" if rule.holds else "not met"
+        out += [f"Rule {md_code(rule.rule.describe())}: **{verdict}** (posterior probability "
+                f"{num(rule.probability)}).", ""]
     else:
         out += ["No decision rule declared: the 95% interval is the result.", ""]
-    effective = effective_sentences(result)
+    effective = effective_sentences(result.effective_samples)
     if effective:
         out += ["### Rows at their effective size", ""]
         out += [f"- {md(sentence)}" for sentence in effective] + [""]
-    out += [f"> **Warning:** {md_code_spans(w)}" for w in result.get("warnings") or []]
+    out += [f"> **Warning:** {md_code_spans(w)}" for w in result.warnings]
     out += ["", "### Assumption checks", ""]
-    checks = result.get("assumption_checks") or []
+    checks = result.assumption_checks
     out += md_table(["mechanism", "between", "declared", "verdict", "evidence", "note"],
-                    [[md_code(c["mechanism"]), md_code(" vs ".join(c["between"])),
-                      md(c["declared"]), c["verdict"], md(c.get("summary") or "–"),
-                      md(c.get("reason"))] for c in checks]) if checks else ["None.", ""]
+                    [[md_code(c.mechanism), md_code(" vs ".join(c.between)),
+                      md(c.declared), c.verdict, md(c.summary() or "–"),
+                      md(c.reason)] for c in checks]) if checks else ["None.", ""]
     out += ["### How wrong may the assumptions be?", ""]
-    curve = result.get("robustness") or {}
-    if curve.get("applies"):
-        out += [robustness_sentence(curve, effect.get("null", 0)), ""]
+    curve = result.robustness
+    if curve is not None and curve.applies:
+        out += [robustness_sentence(curve, effect.null), ""]
         if figures.svgs.get("robustness"):
             out += [f"![Robustness curve]({FIGURE_FILES['robustness']})", ""]
     else:
-        out += [md(curve.get("note") or "The robustness curve does not apply."), ""]
-    diagnostics = dict(result.get("diagnostics") or {})
-    note = diagnostics.pop("note", None)
+        out += [md((curve.note if curve is not None else None)
+                   or "The robustness curve does not apply."), ""]
+    diagnostics = result.diagnostics
     out += ["### Diagnostics", ""]
     out += md_table(["diagnostic", "value"],
                     [[md(diagnostic_label(k)),
                       plain_number(v) if v is None or isinstance(v, int | float) else md(v)]
-                     for k, v in diagnostics.items()])
-    if note:
-        out += [f"*{md(note)}*", ""]
+                     for k, v in diagnostics.statistics()])
+    if diagnostics.note:
+        out += [f"*{md(diagnostics.note)}*", ""]
     return out
 
 
-def _reproducibility(data: dict[str, Any]) -> list[str]:
-    repro = data["reproducibility"]
+def _reproducibility(content: ReportContent) -> list[str]:
+    repro = content.reproducibility
     rows = [["toolkit", f"{repro['toolkit']} {repro['toolkit_version']} "
                         f"(Python {repro['python']})"],
             ["study file", f"{md(repro['tdag']['path'])} sha256 "
@@ -197,18 +196,18 @@ def _reproducibility(data: dict[str, Any]) -> list[str]:
     return ["## 6. Reproducibility", "", *md_table(["what", "value"], rows)]
 
 
-def render_markdown(data: dict[str, Any], figures: Figures) -> str:
+def render_markdown(content: ReportContent, figures: Figures) -> str:
     """The whole Markdown report."""
-    study = data["study"]
+    study = content.study
     out = [f"# {md(study['title'] or 'Untitled study')}", ""]
     if study["question"]:
         out += [f"*{md(study['question'])}*", ""]
     if study["authors"]:
         out += [f"By {md(', '.join(study['authors']))}", ""]
-    ident = data["identification"]
-    out += [f"**Transportable:** {md(ident['verdict'])}.", ""]
-    out += _study(data) + _diagram(figures) + _assumptions(data) + _identification(data)
-    out += _estimates(data, figures) + _reproducibility(data)
-    out += ["---", "", f"Generated by transport {data['reproducibility']['toolkit_version']}; "
+    out += [f"**Transportable:** {md(verdict_text(content.identification))}.", ""]
+    out += _study(content) + _diagram(figures) + _assumptions(content)
+    out += _identification(content)
+    out += _estimates(content, figures) + _reproducibility(content)
+    out += ["---", "", f"Generated by transport {content.reproducibility['toolkit_version']}; "
             "report.json holds the same content as data.", ""]
     return "\n".join(out)

@@ -5,10 +5,16 @@ renderers with `transport.display`, which the value types ask (they sit below th
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from transport.display import register_html
 from transport.report.markup import Html, badge, interval, join, num, table, tag
 from transport.report.style import NOTEBOOK_CSS
 from transport.study import Study
+
+if TYPE_CHECKING:
+    from transport.estimate.result import EstimateResult
+    from transport.identification.api import Identification
 
 _VERDICT = {
     "transportable": ("transportable", "yes"),
@@ -49,77 +55,76 @@ def study_html(study: Study) -> str:
     return _wrap(*body)
 
 
-def estimate_html(result) -> str:
+def estimate_html(result: EstimateResult) -> str:
     """An EstimateResult: the effect with its interval beside each source's and the naive
     estimate, the decision rule's verdict, and the checks' verdicts."""
-    data = result.to_json()
-    query = data["query"]
-    if data.get("effect") is None:
+    query = result.query
+    effect = result.effect
+    if effect is None:
         return _wrap(tag("h4", "No estimate"))
-    effect = data["effect"]
-    rows: list[list[object]] = [[tag("strong", f"{query['population']} ({data['basis']['label']})"),
-                                 num(effect["mean"], signed=True), interval(effect["hdi_95"]),
-                                 num(effect.get("prob_positive"))]]
-    for source, summary in (data.get("source_effects") or {}).items():
-        rows.append([f"{source}: own experiment", num(summary["mean"], signed=True),
-                     interval(summary["hdi_95"]), "–"])
-    if data.get("naive"):
-        naive = data["naive"]
-        rows.append([f"naive: {naive['source']}", num(naive["mean"], signed=True),
-                     interval(naive["hdi_95"]), "–"])
+    rows: list[list[object]] = [[tag("strong", f"{query.population} ({result.basis().label})"),
+                                 num(effect.mean, signed=True), interval(effect.hdi_95),
+                                 num(effect.prob_positive)]]
+    for source, summary in result.source_effects.items():
+        rows.append([f"{source}: own experiment", num(summary.mean, signed=True),
+                     interval(summary.hdi_95), "–"])
+    if result.naive:
+        naive = result.naive
+        rows.append([f"naive: {naive.source}", num(naive.mean, signed=True),
+                     interval(naive.hdi_95), "–"])
     body: list[object] = [
-        tag("h4", f"Effect of {query['treatment']} on {query['outcome']} in "
-                  f"{query['population']}"),
-        table(["estimate", "mean", "95% HDI", f"P(effect > {effect.get('null', 0):g})"], rows, ""),
-        tag("p", data.get("effect_scale", ""), "; ", data.get("method", "")),
+        tag("h4", f"Effect of {query.treatment} on {query.outcome} in {query.population}"),
+        table(["estimate", "mean", "95% HDI", f"P(effect > {effect.null:g})"], rows, ""),
+        tag("p", result.effect_scale, "; ", result.method),
     ]
-    if data.get("estimand"):
-        body.append(tag("pre", data["estimand"]))
-    rule = data.get("decision")
+    if result.estimand:
+        body.append(tag("pre", result.estimand))
+    rule = result.decision
     if rule:
-        body.append(tag("p", tag("strong", "Decision "), tag("code", rule["rule"]), ": ",
-                        badge("met", "met") if rule["holds"] else badge("not met", "notmet"),
-                        f" (probability {num(rule['probability'])})"))
-    checks = data.get("assumption_checks") or []
+        body.append(tag("p", tag("strong", "Decision "), tag("code", rule.rule.describe()), ": ",
+                        badge("met", "met") if rule.holds else badge("not met", "notmet"),
+                        f" (probability {num(rule.probability)})"))
+    checks = result.assumption_checks
     if checks:
         body.append(table(["mechanism", "source", "verdict"],
-                          [[tag("code", c["mechanism"]), tag("code", c["source"]),
-                            badge(c["verdict"].replace("_", " "), c["verdict"])]
+                          [[tag("code", c.mechanism), tag("code", c.source),
+                            badge(c.verdict.replace("_", " "), c.verdict)]
                            for c in checks], ""))
-    for warning in data.get("warnings") or []:
+    for warning in result.warnings:
         body.append(tag("p", "⚠ ", warning))
     return _wrap(*body)
 
 
-def identification_html(identification) -> str:
+def identification_html(identification: Identification) -> str:
     """An Identification: the verdict, the formula as MathML (with the effect of interest on
     its left), what it reads, and, when there is no formula, why not and what would help."""
     from transport.report.content import suggestion_text
     from transport.report.mathml import estimand_mathml, query_mathml
 
-    data = identification.to_json()
-    query = data["query"]
-    treatment, outcome = ", ".join(query["treatment"]), ", ".join(query["outcome"])
+    treatment = ", ".join(identification.treatment)
+    outcome = ", ".join(identification.outcome)
+    target = identification.target
     words, kind = _VERDICT.get(identification.status, (identification.status, "missing"))
     body: list[object] = [
-        tag("h4", f"Effect of {treatment} on {outcome} in {query['population']}"),
+        tag("h4", f"Effect of {treatment} on {outcome} in {target}"),
         tag("p", tag("strong", "Transportable: "), badge(words, kind)),
     ]
     if identification.estimand is not None:
-        lhs = query_mathml(query["population"], outcome, treatment)
+        lhs = query_mathml(target, outcome, treatment)
         body.append(tag("div", Html(estimand_mathml(identification.estimand, lhs)),
                         cls="formula"))
-    if data["uses"]:
+    if identification.uses:
         body.append(table(["population", "design", "reads"], [
-            [tag("code", use["population"]),
-             f"experiment({', '.join(use['experiment'])})" if use["experiment"]
+            [tag("code", use.population),
+             f"experiment({', '.join(use.experiment)})" if use.experiment
              else "observational",
-             ", ".join(use["variables"])] for use in data["uses"]], ""))
-    if data["witness"]:
-        body.append(tag("p", tag("strong", "Why not: "), data["witness"]))
-    if data["suggestions"]:
+             ", ".join(use.variables)] for use in identification.uses], ""))
+    if identification.witness:
+        body.append(tag("p", tag("strong", "Why not: "), identification.witness))
+    if identification.suggestions:
         body.append(tag("p", tag("strong", "Any one of these would make it transportable:")))
-        body.append(tag("ul", *(tag("li", suggestion_text(s)) for s in data["suggestions"])))
+        body.append(tag("ul", *(tag("li", suggestion_text(s))
+                                for s in identification.suggestions)))
     return _wrap(*body)
 
 

@@ -176,7 +176,7 @@ def identification_lines(study: Study, identification) -> list[str]:
         from transport.report.content import suggestion_text
 
         out += ["Any one of these would make it transportable:", ""]
-        out += [f"- {md(suggestion_text(s.to_json()))}" for s in identification.suggestions]
+        out += [f"- {md(suggestion_text(s))}" for s in identification.suggestions]
         out.append("")
     return out
 

@@ -3,7 +3,7 @@ sampler's diagnostics (never raw field names), plain numbers, and the robustness
 
 from __future__ import annotations
 
-from typing import Any
+from transport.estimate.robustness_value import Robustness
 
 DIAGNOSTIC_LABELS = {
     "rhat_max": "largest R-hat (below 1.01 is converged)",
@@ -31,12 +31,12 @@ def plain_number(value: object) -> str:
     return str(value)
 
 
-def robustness_sentence(curve: dict[str, Any], null: float = 0.0) -> str:
+def robustness_sentence(curve: Robustness, null: float = 0.0) -> str:
     """Where the 95% interval first includes the null (0 for a difference, 1 for a ratio)
     as the shared mechanisms are shifted; an interval that includes it with no shift at all
     is said so, not as 'at scale 0'."""
-    flip = curve.get("scale_at_flip")
-    scales = curve.get("scales") or []
+    flip = curve.scale_at_flip
+    scales = curve.scales
     if flip is None:
         top = f" (up to {max(scales):g})" if scales else ""
         return f"The 95% interval excludes {null:g} at every scale tried{top}."

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -21,14 +22,99 @@ from transport.data.load import LoadedData
 from transport.estimate.mixed_subjects.bayes_ppi import bayes_ppi
 from transport.estimate.mixed_subjects.inputs import MixedSubjectsData, MixedSubjectsError, Units
 from transport.estimate.mixed_subjects.ppi import ppi_difference
+from transport.estimate.mixed_subjects.results import BayesPPIResult, ClassicalFit, PPIResult
+from transport.estimate.ppi import PPINotApplied
 from transport.estimate.summary import hdi
 from transport.study import Study
+
+PER_UNIT = "per-unit predictions"
+
+
+@dataclass(frozen=True)
+class PredictionsPPI:
+    """PPI++ from the target rows' per-unit predictions, with the clusters the data
+    statements declare and the one assumption it rests on."""
+
+    result: PPIResult
+    cluster: str | None
+    assumption: str
+    applies = True
+    kind = PER_UNIT
+
+    @property
+    def predictor(self) -> str:
+        return self.result.chosen.predictor
+
+    @property
+    def estimate(self) -> float:
+        return self.result.estimate
+
+    @property
+    def se(self) -> float:
+        return self.result.se
+
+    @property
+    def ci_95(self) -> tuple[float, float]:
+        return self.result.ci
+
+    @property
+    def classical(self) -> ClassicalFit:
+        return self.result.classical
+
+    @property
+    def n_labelled(self) -> int:
+        return self.result.n_labelled
+
+    @property
+    def effective_human_n(self) -> float:
+        return self.result.chosen.effective_human_n
+
+    @property
+    def llm_worth_n(self) -> float:
+        """The human units the predictions are worth beyond the labelled ones."""
+        return self.result.chosen.effective_human_n - self.result.n_labelled
+
+    @property
+    def weighted(self) -> bool:
+        return self.result.weighted
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return self.result.warnings
+
+    def to_json(self) -> dict[str, Any]:
+        classical = self.result.classical.to_json()
+        return dict(self.result.to_json(), applies=True, kind=self.kind,
+                    ci_95=[float(c) for c in self.result.ci], cluster=self.cluster,
+                    weighted=self.result.weighted,
+                    classical=dict(classical, ci_95=classical["ci"]),
+                    assumption=self.assumption, llm_worth_n=self.llm_worth_n)
+
+
+@dataclass(frozen=True)
+class BayesPPIEstimate:
+    """The Bayesian counterpart of PPI++ as the estimate reports it: the chosen fit's
+    posterior mean and 95% HDI (the toolkit's HDI, as every other estimate shown)."""
+
+    result: BayesPPIResult
+    mean: float
+    hdi_95: tuple[float, float]
+
+    @property
+    def predictor(self) -> str:
+        return self.result.chosen.predictor
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.result.to_json(), mean=self.mean, hdi_95=list(self.hdi_95),
+                    predictor=self.predictor)
 
 
 @dataclass(frozen=True)
 class MixedSubjectsEstimates:
-    ppi: dict
-    bayes: dict | None
+    """PPI++ (or why it does not apply), its Bayesian counterpart and that one's draws."""
+
+    ppi: PredictionsPPI | PPINotApplied
+    bayes: BayesPPIEstimate | None
     draws: np.ndarray | None
 
 
@@ -98,26 +184,19 @@ def mixed_subjects(study: Study, loaded: Sequence[LoadedData], seed: int, draws:
     if not labelled or not unlabelled:
         missing = "labelled rows (with the outcome)" if not labelled else \
             "unlabelled rows (predictions without the outcome)"
-        return MixedSubjectsEstimates({"applies": False, "kind": "per-unit predictions",
-                                       "reason": f"needs {target} {missing}"}, None, None)
+        return MixedSubjectsEstimates(PPINotApplied(f"needs {target} {missing}", PER_UNIT),
+                                      None, None)
     try:
         data = MixedSubjectsData(_units(study, labelled, True), _units(study, unlabelled,
                                                                         False))
         result = ppi_difference(data, treated, control)
         bayes = bayes_ppi(data, treated, control, draws=draws, seed=seed)
     except MixedSubjectsError as error:
-        return MixedSubjectsEstimates({"applies": False, "kind": "per-unit predictions",
-                                       "reason": str(error)}, None, None)
-    chosen = result.chosen
-    classical = result.classical.to_json()
-    ppi = dict(result.to_json(), applies=True, kind="per-unit predictions",
-               ci_95=list(result.ci), cluster=cluster, weighted=result.weighted,
-               classical=dict(classical, ci_95=classical["ci"]),
-               assumption=f"the labelled {target} units are a random sample of the units "
-               "the estimate speaks about (here: the labelled and unlabelled units together)"
-               + ("; rows that share a cluster are dependent" if cluster else ""),
-               llm_worth_n=chosen.effective_human_n - result.n_labelled)
-    low, high = hdi(bayes.draws)
-    bayes_json = dict(bayes.to_json(), mean=float(np.mean(bayes.draws)), hdi_95=[low, high],
-                      predictor=bayes.chosen.predictor)
-    return MixedSubjectsEstimates(ppi, bayes_json, bayes.draws)
+        return MixedSubjectsEstimates(PPINotApplied(str(error), PER_UNIT), None, None)
+    ppi = PredictionsPPI(
+        result, cluster,
+        assumption=f"the labelled {target} units are a random sample of the units the "
+        "estimate speaks about (here: the labelled and unlabelled units together)"
+        + ("; rows that share a cluster are dependent" if cluster else ""))
+    estimate = BayesPPIEstimate(bayes, float(np.mean(bayes.draws)), hdi(bayes.draws))
+    return MixedSubjectsEstimates(ppi, estimate, bayes.draws)

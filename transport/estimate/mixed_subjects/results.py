@@ -29,7 +29,7 @@ class ClassicalFit:
     ci: tuple[float, float]
 
     def to_json(self) -> dict:
-        return {"estimate": self.estimate, "se": self.se, "ci": list(self.ci)}
+        return {"estimate": self.estimate, "se": self.se, "ci": [float(c) for c in self.ci]}
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class PPIFit:
             "predictor": self.predictor,
             "estimate": self.estimate,
             "se": self.se,
-            "ci": list(self.ci),
+            "ci": [float(c) for c in self.ci],
             "lambda": dict(self.lam),
             "effective_human_n": self.effective_human_n,
             "within_arm_correlation": self.within_arm_correlation,
@@ -105,7 +105,7 @@ class PPIResult:
         return {
             "estimate": self.estimate,
             "se": self.se,
-            "ci": list(self.ci),
+            "ci": [float(c) for c in self.ci],
             "level": self.level,
             "predictor": self.chosen.predictor,
             "choice": self.choice,

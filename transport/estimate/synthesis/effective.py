@@ -50,6 +50,10 @@ class ClusterSummary:
                 "design_effect_range": [self.smallest, self.largest]}
 
 
+PREDICTION_ASSUMPTION = ("the labelled units are a random sample of the units with "
+                         "predictions, within each parent cell")
+
+
 @dataclass(frozen=True)
 class PredictionPowered:
     """How the target's per-unit predictions entered a mechanism."""
@@ -67,9 +71,12 @@ class PredictionPowered:
                 "effective_n_by_predictor": dict(self.candidates),
                 "labelled_rows": self.labelled_rows, "unlabelled_rows": self.unlabelled_rows,
                 "bins": self.bins, "labelled_effective_n": self.labelled_effective_n,
-                "effective_n": self.effective_n,
-                "assumption": "the labelled units are a random sample of the units with "
-                              "predictions, within each parent cell"}
+                "effective_n": self.effective_n, "assumption": self.assumption}
+
+    @property
+    def assumption(self) -> str:
+        """What the prediction-powered statistics assume (nothing about the predictions)."""
+        return PREDICTION_ASSUMPTION
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,21 @@ class Effective:
                 "weighted_n": self.weighted_n, "effective_n": self.effective_n,
                 "cluster": self.cluster.to_json() if self.cluster else None,
                 "prediction_powered": self.prediction.to_json() if self.prediction else None}
+
+
+@dataclass(frozen=True)
+class EffectiveSample:
+    """One population's rows of one mechanism at their effective size (the estimate's
+    `effective_samples` entries): how many rows there were, and what `effective` made of
+    them."""
+
+    mechanism: str
+    population: str
+    rows: int
+    effective: Effective
+
+    def to_json(self) -> dict:
+        return self.effective.to_json(self.mechanism, self.population, self.rows)
 
 
 Weights = Callable[[LoadedData], np.ndarray]

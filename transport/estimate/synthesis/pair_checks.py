@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
+from transport.estimate.effects import EffectWithout
 from transport.estimate.summary import hdi
 from transport.estimate.synthesis.conflict import (
     common_weights,
@@ -58,7 +59,7 @@ class PairCheck:
     p_value: float | None = None
     log_bayes_factor: float | None = None
     reason: str = ""
-    without: dict | None = None
+    without: EffectWithout | None = None
 
     @property
     def source(self) -> str:
@@ -78,7 +79,8 @@ class PairCheck:
             "log_bayes_factor": self.log_bayes_factor,
             "summary": self.summary(),
             "reason": self.reason,
-            "elpd_diff": None, "elpd_se": None, "ppc_p": None, "without": self.without,
+            "elpd_diff": None, "elpd_se": None, "ppc_p": None,
+            "without": None if self.without is None else self.without.to_json(),
         }
 
     def summary(self) -> str:

@@ -1,6 +1,7 @@
 """The evidence-synthesis path of `estimate`: the joint model's effect, each source's own
 effect, the checks between populations, what each source contributed, and the tipping
-point of every tie, as one value for the result."""
+point of every tie (`synthesise`), packaged as the PathEstimate every path returns
+(`joint_estimate`)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,16 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from transport.data.load import LoadedData
+from transport.estimate.diagnostics import Diagnostics
+from transport.estimate.effects import EffectWithout, SourceEffect
+from transport.estimate.path_result import PathEstimate, prior_summary
+from transport.estimate.robustness_value import Robustness, TogetherCurve
 from transport.estimate.scales import null_value, scale_of
 from transport.estimate.summary import describe
 from transport.estimate.synthesis.continuous import extrapolation_notes
 from transport.estimate.synthesis.contributions import Contribution, contributions
+from transport.estimate.synthesis.effective import EffectiveSample
+from transport.estimate.synthesis.evidence import relevant_variables
 from transport.estimate.synthesis.joint import JointModel, MechanismPosterior, effect_draws
 from transport.estimate.synthesis.pair_checks import PairCheck, pair_checks
 from transport.estimate.synthesis.sensitivity import GRID, TippingPoint, tipping_points
@@ -50,6 +57,11 @@ class Borrowing:
 
 @dataclass(frozen=True)
 class SynthesisResult:
+    """Everything the joint model computed: draws of the target effect, of its prior and of
+    each source's own effect, the checks, contributions, tipping points and the curve with
+    every tie loosened (`together`), the borrowing weights, the mechanisms only `partial`
+    claims inform (`untested`), and the sources whose rows do not enter."""
+
     effect: np.ndarray
     prior_effect: np.ndarray
     source_effects: dict[str, np.ndarray]
@@ -60,8 +72,8 @@ class SynthesisResult:
     borrowing: tuple[Borrowing, ...]
     untested: tuple[str, ...]
     unused_sources: tuple[str, ...]
-    together: dict | None
-    effective_samples: tuple[dict, ...] = ()
+    together: TogetherCurve | None
+    effective_samples: tuple[EffectiveSample, ...] = ()
     method: str = METHOD
     notes: tuple[str, ...] = ()
 
@@ -80,9 +92,9 @@ def _borrowing(model: JointModel, posterior: dict[str, MechanismPosterior]
     return tuple(found)
 
 
-def _effective_samples(model: JointModel) -> tuple[dict, ...]:
+def _effective_samples(model: JointModel) -> tuple[EffectiveSample, ...]:
     """Every group of rows whose statistics clusters or predictions made effective."""
-    return tuple(g.effective.to_json(variable, g.population, g.rows)
+    return tuple(EffectiveSample(variable, g.population, g.rows, g.effective)
                  for variable in model.order for g in model.evidence[variable].groups
                  if g.effective is not None)
 
@@ -99,7 +111,7 @@ def _source_effects(study: Study, loaded: Sequence[LoadedData], draws: int, seed
     return found
 
 
-def _together_curve(model: JointModel, seed: int, draws: int) -> dict | None:
+def _together_curve(model: JointModel, seed: int, draws: int) -> TogetherCurve | None:
     """Every tie loosened at once: the 95% interval per shift scale (for the plot)."""
     ties = [(g.population, v, g.sd or 0.0) for v in model.order
             for g in model.evidence[v].borrowed]
@@ -111,12 +123,11 @@ def _together_curve(model: JointModel, seed: int, draws: int) -> dict | None:
         sds = {(p, v): max(sd, scale) for p, v, sd in ties}
         effect = effect_draws(model.study, model.draw(draws, seed, sds=sds))
         summary = describe(effect, null)
-        intervals.append(summary["hdi_95"])
-        positive.append(summary["prob_positive"])
+        intervals.append(summary.hdi_95)
+        positive.append(summary.prob_positive)
     flip = next((s for s, (low, high) in zip(GRID, intervals, strict=True)
                  if low <= null <= high), None)
-    return {"scales": list(GRID), "intervals": intervals, "prob_positive": positive,
-            "scale_at_flip": flip}
+    return TogetherCurve(tuple(GRID), tuple(intervals), tuple(positive), flip)
 
 
 def synthesise(
@@ -167,14 +178,120 @@ def _with_without(model: JointModel, check: PairCheck, draws: int, seed: int) ->
     variable = check.mechanism
     remaining = [g for g in model.evidence[variable].groups if g.population != second]
     if not remaining:
-        return replace(check, without={"transportable": False, "mean": None, "hdi_95": None})
+        return replace(check, without=EffectWithout(False))
     effect = effect_draws(model.study, model.draw(draws, seed, drop=frozenset({(second,
                                                                                  variable)})))
     summary = describe(effect)
-    return replace(check, without={"transportable": True, "mean": summary["mean"],
-                                   "hdi_95": summary["hdi_95"]})
+    return replace(check, without=EffectWithout(True, summary.mean, summary.hdi_95))
 
 
 def joint_supported(study: Study, loaded: Sequence[LoadedData]) -> bool:
     """Whether every mechanism the effect needs is informed by some dataset."""
     return not JointModel.build(study, loaded, weigh_conflicts=False).missing()
+
+
+def _robustness(found: SynthesisResult) -> Robustness:
+    """The tipping point of every tie and the curve with all of them loosened at once."""
+    if not found.tipping_points:
+        return Robustness(
+            found.criterion, False,
+            note="no source's rows enter the estimate through a shared or partial claim, "
+            "so the estimate rests on the target's own rows and no sharing claim can fail",
+            tipping_points=(),
+        )
+    return Robustness(
+        found.criterion, True,
+        units="sd of a shift of each tie's effect-relevant coefficient (log-odds; outcome "
+        "sds for a continuous mechanism), every tie loosened at once",
+        together=found.together,
+        by_mechanism=_by_mechanism(found),
+        mechanisms=tuple(sorted({p.mechanism for p in found.tipping_points})),
+        tipping_points=found.tipping_points,
+    )
+
+
+def _by_mechanism(found: SynthesisResult) -> dict[str, float | None]:
+    """The smallest tipping point of each mechanism (None: beyond the range, or no
+    conclusion to flip)."""
+    out: dict[str, float | None] = {}
+    for point in found.tipping_points:
+        current = out.get(point.mechanism)
+        if point.sd_at_flip is not None and (current is None or point.sd_at_flip < current):
+            out[point.mechanism] = point.sd_at_flip
+        else:
+            out.setdefault(point.mechanism, current)
+    return out
+
+
+def _unused_coefficient_ties(study: Study, found: SynthesisResult) -> list[str]:
+    """Edge-level `shared A -> B` claims on a mechanism the effect depends on whose source
+    gives B's mechanism no other tie: the joint model ties whole mechanisms, not single
+    coefficients, so the claim adds nothing there and the output says so."""
+    relevant = set(relevant_variables(study))
+    borrowed = {(b.population, b.mechanism) for b in found.borrowing}
+    notes = []
+    for row in study.coefficients:
+        mechanism = row.mechanism
+        if (row.sharing.status != "shared" or mechanism.head not in relevant
+                or (row.source, mechanism.head) in borrowed):
+            continue
+        notes.append(
+            f"'shared {mechanism.tail} -> {mechanism.head} for {row.source}' is not used: "
+            f"the joint model ties whole mechanisms, not single coefficients, and "
+            f"{row.source}'s rows enter {mechanism.head}'s only through a `shared` or "
+            f"`partial {mechanism.head}` claim"
+        )
+    return notes
+
+
+def _notes(study: Study, found: SynthesisResult) -> list[str]:
+    """What the reader must know about this joint estimate: extrapolations, prior-driven
+    mechanisms, discounted borrowing, sources and claims that do not enter."""
+    notes = list(found.notes)
+    if found.untested:
+        notes.append(
+            "prior-driven: the target's mechanism of "
+            + ", ".join(found.untested)
+            + " is informed only through `partial` claims that no human rows can check, so "
+            "the interval's width there comes from the stated shift scale, not from data"
+        )
+    for item in found.borrowing:
+        if item.checked and item.weight < BORROWING_DISCOUNTED:
+            notes.append(
+                f"borrowing discounted: the {study.target.name} rows conflict with "
+                f"'{item.statement}', so {item.population}'s rows enter {item.mechanism} "
+                f"with posterior weight {item.weight:.2f}"
+            )
+    for source in found.unused_sources:
+        notes.append(f"{source}'s rows do not enter this estimate: no mechanism the effect "
+                     f"depends on is declared shared or partial for {source} with rows that "
+                     "measure it and its parents")
+    return notes + _unused_coefficient_ties(study, found)
+
+
+def joint_estimate(
+    study: Study, loaded: Sequence[LoadedData], draws: int, seed: int, *,
+    checks: bool = True, robustness: bool = True,
+) -> PathEstimate:
+    """The joint model of every population as the estimate's path result."""
+    found = synthesise(study, loaded, draws, seed, checks=checks, robustness=robustness)
+    summary = describe(found.effect)
+    return PathEstimate(
+        method=found.method,
+        effect_draws=found.effect,
+        effect=summary,
+        prior=prior_summary(summary, found.prior_effect),
+        source_effects={s: SourceEffect.of(describe(d)) for s, d in found.source_effects.items()},
+        source_draws=found.source_effects,
+        robustness=_robustness(found) if robustness else None,
+        diagnostics=Diagnostics.exact(draws),
+        used_sources=tuple(sorted({b.population for b in found.borrowing})),
+        draws=draws,
+        notes=tuple(_notes(study, found)),
+        prior_draws=found.prior_effect,
+        checks=found.checks,
+        contributions=found.contributions,
+        prior_driven=bool(found.untested),
+        borrowing=found.borrowing,
+        effective_samples=found.effective_samples,
+    )

@@ -33,6 +33,11 @@ BISECTIONS = 4
 
 @dataclass(frozen=True)
 class TippingPoint:
+    """How far one tie may loosen before the conclusion changes: the claim, its mechanism
+    and source, the sd it was declared with, the conclusion at that sd (None: none to
+    flip), the smallest shift sd that flips it (None: none in the range tried), that shift
+    in the effect's own units, and the 95% interval at each sd tried."""
+
     statement: str
     mechanism: str
     population: str
