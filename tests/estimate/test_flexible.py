@@ -15,8 +15,8 @@ import pytest
 from transport.api import load
 from transport.data.load import load_study_data
 from transport.estimate.run import estimate_study
+from transport.estimate.scope import unsupported_reason
 from transport.estimate.synthesis.continuous import Atoms
-from transport.estimate.synthesis.evidence import unsupported_reason
 from transport.estimate.synthesis.joint import JointModel, effect_draws, mean_under
 from transport.estimate.synthesis.regression import Block, fit_blocks, regression_fits
 from transport.estimate.synthesis.splines import SplineBasis

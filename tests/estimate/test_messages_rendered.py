@@ -134,7 +134,7 @@ Warnings (`warnings`; printed as "warning: ...")                                
                                                                              synthesis_examples]
   W13 N% of the P rows have W outside the range ...     synthesis/           here: extrapolated
                                                         continuous.py
-  W14 FILE: n of N rows (p%) are in strata of ... that  data/positivity.py   here: sources_only
+  W14 FILE: n of N rows (p%) are in strata of ... that  data/positivity.py   here: other_differs
       FILE (S) never has: ... Positivity fails there                         [had: hostile_data]
   W15 FILE: only n usable rows for P; ...               data/positivity.py   here: tiny [had:
                                                                              hostile_data]
@@ -145,6 +145,8 @@ Warnings (`warnings`; printed as "warning: ...")                                
   W18 calibration F not applied: REASON                 run.py               here: tiny
   W19 latent 'U' is absorbed into the mechanism of 'V'  mechanisms.py        here*
   W20 no effect for source S: REASON                    parametric.py        here*
+  W21 the `robust` weights (on ...) apply to the joint  run.py               test_robust_clause
+      model's robust mixture only, ...                                       (the JSON's text)
 
 Errors (exit code 1; "transport: no estimate: ..." or "error: ..." on stderr)   12
   E1  no estimate: the effect is not transportable ...  run._refusal         here

@@ -42,7 +42,7 @@ def test_robust_zero_uses_the_partial_claim_exactly_as_stated(tmp_path: Path) ->
     path = with_claim(tmp_path, BORROWING, CLAIM, "partial choose_target sd 0.15 robust 0\n")
     result = estimate_study(load(path)).to_json()
     (tie,) = result["borrowing"]
-    assert tie["weight"] == 1.0
+    assert tie["weight"] == 1.0 and tie["prior_weight"] == 1.0
     assert tie["statement"] == "partial choose_target sd 0.15 robust 0 for gpt"
     # the same posterior as the mixture-free normal shift of sd 0.15 (other random draws)
     study = load(path)
@@ -68,6 +68,7 @@ def test_more_doubt_about_a_contradicted_claim_borrows_less(tmp_path: Path,
         result = estimate_study(load(path), robustness=False).to_json()
         (gpt,) = [b for b in result["borrowing"] if b["population"] == "gpt"]
         assert gpt["statement"] == f"shared overclaims robust {w:g} for gpt"
+        assert gpt["prior_weight"] == pytest.approx(1 - w)
         found.append(gpt["weight"])
     # a `shared` claim's marginal likelihoods do not depend on W, so the posterior odds of
     # the claim are the prior odds (1 - W) / W times one Bayes factor
@@ -84,3 +85,35 @@ def test_the_default_weight_is_robust_0_1(tmp_path: Path) -> None:
     b = estimate_study(load(CONTRADICTED / "study.tdag"), robustness=False).to_json()
     assert a["effect"] == b["effect"]
     assert [x["weight"] for x in a["borrowing"]] == [x["weight"] for x in b["borrowing"]]
+    assert [x["prior_weight"] for x in b["borrowing"]] == [0.9, 0.9]
+
+
+def test_without_target_rows_to_weigh_it_a_claim_is_used_as_stated(tmp_path: Path) -> None:
+    # no human outcome rows: nothing weighs the claim, whatever its robust weight
+    path = with_claim(tmp_path, CONTRADICTED, GPT_CLAIM, "shared overclaims robust 0.3 for gpt\n")
+    text = path.read_text(encoding="utf-8")
+    start = text.index('data human "data/human_')
+    line = text[start:text.index("\n", start)]
+    path.write_text(text.replace(line, line.replace("experiment(reminder)", "observational "
+                                                    "measures(age_group, religiosity)")),
+                    encoding="utf-8")
+    result = estimate_study(load(path), robustness=False, checks=False).to_json()
+    gpt = next(b for b in result["borrowing"] if b["population"] == "gpt")
+    assert (gpt["weight"], gpt["prior_weight"], gpt["checked_by_target_rows"]) == (1.0, 1.0,
+                                                                                  False)
+
+
+def test_a_path_without_the_robust_mixture_says_it_uses_the_claim_as_stated(
+        tmp_path: Path) -> None:
+    # `reminder <-> age_group` keeps the joint model out: the exact formula path serves
+    path = with_claim(tmp_path, CONTRADICTED, GPT_CLAIM, "shared overclaims robust 0.3 for gpt\n")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("reminder -> overclaims\n",
+                                 "reminder -> overclaims\nreminder <-> age_group\n"),
+                    encoding="utf-8")
+    assert "reminder <-> age_group" in path.read_text(encoding="utf-8")
+    result = estimate_study(load(path), robustness=False, checks=False).to_json()
+    assert ("the `robust` weights (on overclaims for gpt) apply to the joint model's robust "
+            "mixture only, which this study cannot use ('age_group <-> reminder' confounds "
+            "variables the effect depends on): this estimate uses those claims as stated"
+            ) in result["warnings"]

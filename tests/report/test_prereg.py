@@ -42,8 +42,46 @@ def test_deterministic_and_independent_of_data(tmp_path):
     assert ("Under these assumptions the effect is **transportable**: it equals the "
             "transport formula\n\n$$\n") in with_data  # "not transportable" must not pass
     assert "**not transportable**" not in with_data
-    assert "Dirichlet(1 + counts)" in with_data and "seed: 2026" in with_data
+    # the estimate the plan describes is the joint model's, as `transport estimate` runs it
+    assert ("One joint model of every population's mechanisms under the declared ties"
+            in with_data and "seed: 2026" in with_data)
+    assert "Dirichlet(1 + counts) posterior" not in with_data
     assert "No decision rule declared" in with_data
+
+
+def test_the_plan_states_each_claims_prior_weight_of_failing():
+    path = next(p for p in EXAMPLES if p.parent.name == "contradicted")
+    plan = prereg_text(load(path))
+    assert ("- overclaims: the same parameters in `gpt` and the target; prior probability "
+            "that the claim fails 0.1") in plan
+    assert ("- overclaims: the target's parameters are `llama`'s plus a shift of standard "
+            "deviation 0.3; prior probability that the claim fails 0.1") in plan
+    text = path.read_text(encoding="utf-8").replace(
+        "partial overclaims sd 0.3 for llama", "partial overclaims sd 0.3 robust 0.25 for llama")
+    assert ("- overclaims: the target's parameters are `llama`'s plus a shift of standard "
+            "deviation 0.3; prior probability that the claim fails 0.25 (stated: `robust`)"
+            ) in prereg_text(loads(text))
+
+
+def test_a_study_the_joint_model_cannot_represent_keeps_the_formula_plan():
+    # `x <-> z`: the joint model cannot serve, the exact formula path will
+    text = prereg_text(loads("""\
+population llm source
+population human target
+var z categorical(a, b)
+var x binary treatment
+var y binary outcome
+{z x} -> y
+x <-> z
+shared y, x <-> z for llm
+differs z
+data llm "llm.csv" experiment(x)
+data human "h.csv" observational measures(z)
+estimate effect of x on y in human
+"""))
+    assert "Dirichlet(1 + counts) posterior" in text
+    assert "One joint model" not in text
+    assert "or, for a `shared` claim, when the posterior predictive p-value is below 0.05" in text
 
 
 def test_every_status_kind_hypotheses_and_decision():

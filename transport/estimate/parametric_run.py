@@ -16,24 +16,9 @@ from transport.estimate.path_result import PathEstimate
 from transport.estimate.robustness import SCALES, shared_in
 from transport.estimate.robustness_value import Robustness, TogetherCurve
 from transport.estimate.summary import describe, hdi
-from transport.study import CoefficientMechanism, Study, VariableMechanism
+from transport.study import Study
 
 BLOCKS_SHIFTED = ("alpha", "beta")
-
-
-def borrows_through_partial(study: Study, relevant: Sequence[str]) -> bool:
-    """Whether a `partial` or edge-level `shared` statement ties a relevant mechanism of
-    the target to a source (something the parametric model can borrow)."""
-    for row in study.assumptions + study.coefficients:
-        mechanism = row.mechanism
-        name = (mechanism.variable if isinstance(mechanism, VariableMechanism)
-                else mechanism.head if isinstance(mechanism, CoefficientMechanism) else None)
-        if name in relevant and (
-            row.sharing.status == "partial"
-            or (isinstance(mechanism, CoefficientMechanism) and row.sharing.status == "shared")
-        ):
-            return True
-    return False
 
 
 def parametric_estimate(study: Study, loaded: Sequence[LoadedData], seed: int,

@@ -33,14 +33,13 @@ from transport.estimate.exact import (
 )
 from transport.estimate.frequentist_study import frequentist_cross_check
 from transport.estimate.mixed_subjects.from_study import mixed_subjects
-from transport.estimate.parametric_run import borrows_through_partial
 from transport.estimate.path_result import PathEstimate, prior_summary
 from transport.estimate.ppi import ppi_estimate
 from transport.estimate.result import DataSummary, EstimateResult
 from transport.estimate.robustness import robustness as robustness_curve
 from transport.estimate.scales import describe_scale, null_value, scale_of
+from transport.estimate.scope import borrows_through_partial, unsupported_reason
 from transport.estimate.summary import describe
-from transport.estimate.synthesis.evidence import unsupported_reason
 from transport.estimate.synthesis.path import joint_estimate, joint_supported
 from transport.identification.expr import to_text
 from transport.study import Study, VariableMechanism
@@ -281,6 +280,12 @@ def estimate_study(
         warnings.append(f"the model statements ({stated}) apply to the joint model only, "
                         f"which this study cannot use ({why_not_joint}): this estimate does "
                         "not use them")
+    robust = sorted({f"{r.mechanism.describe()} for {r.source}" for r in study.assumptions
+                     if r.sharing.robust is not None})
+    if robust and why_not_joint is not None:
+        warnings.append(f"the `robust` weights (on {', '.join(robust)}) apply to the joint "
+                        f"model's robust mixture only, which this study cannot use "
+                        f"({why_not_joint}): this estimate uses those claims as stated")
     if not identification.transportable and not path.prior_driven:
         warnings.append(
             "no nonparametric transport formula exists; this estimate rests on the parametric "

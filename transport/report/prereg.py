@@ -5,10 +5,12 @@ gives the same text."""
 
 from __future__ import annotations
 
+from transport.estimate.scope import borrows_through_partial, relevant_variables, unsupported_reason
+from transport.estimate.synthesis.borrowing import ROBUST_WEIGHT
 from transport.report.escape import md, md_block, md_code
 from transport.report.markdown_page import md_table
 from transport.report.sentences import assumption_sentences, join_words, population_name
-from transport.study import Study
+from transport.study import Study, VariableMechanism
 
 OSF_SECTIONS = ("Study Information", "Hypotheses", "Design Plan", "Sampling Plan", "Variables",
                 "Analysis Plan", "Inference Criteria")
@@ -181,6 +183,65 @@ def identification_lines(study: Study, identification) -> list[str]:
     return out
 
 
+def _claim_lines(study: Study) -> list[str]:
+    """Each claim that lets a source's rows into a target mechanism, with its prior weight of
+    failing in the robust mixture."""
+    out = []
+    relevant = set(relevant_variables(study))
+    for row in study.assumptions:
+        status = row.sharing.status
+        if (status not in ("shared", "partial") or not isinstance(row.mechanism,
+                                                                  VariableMechanism)
+                or row.mechanism.variable not in relevant):
+            continue
+        weight = ROBUST_WEIGHT if row.sharing.robust is None else row.sharing.robust
+        source = md_code(row.source)
+        what = (f"the same parameters in {source} and the target" if status == "shared" else
+                f"the target's parameters are {source}'s plus a shift of standard deviation "
+                f"{row.sharing.sd:g}")
+        out.append(f"- {md(row.mechanism.describe())}: {what}; prior probability that the "
+                   f"claim fails {weight:g}" + (" (stated: `robust`)"
+                                                if row.sharing.robust is not None else ""))
+    return out
+
+
+def _joint_model_lines(study: Study) -> list[str]:
+    """The joint model of every population under the declared ties (estimate/synthesis)."""
+    fit = study.fit
+    seed = str(fit.seed) if fit.seed is not None else "none declared (the toolkit then uses 0)"
+    claims = _claim_lines(study)
+    return [
+        "One joint model of every population's mechanisms under the declared ties (no MCMC: "
+        "exact conjugate draws where they exist, Laplace approximations for regressions). "
+        "Each mechanism P(v | parents) has parameters per population: a `shared` claim gives "
+        "the source and the target the same parameters, so their rows pool; `partial v sd X` "
+        "makes the target's parameters the source's plus a shift of standard deviation X; "
+        "`differs` keeps them separate. Every data statement updates the parameters it "
+        "informs (randomized variables have their incoming edges cut in that dataset). "
+        "Discrete mechanisms get Dirichlet-multinomial cells pooled towards a lower-order "
+        "model where cells are sparse; continuous parents enter through penalised splines "
+        "(or the file's `model` statements), continuous covariates as Bayesian-bootstrap "
+        "atoms. The target effect is the g-formula over the target's mechanisms, once per "
+        "posterior draw, so every identifying route in the data is combined by the "
+        "likelihood, whatever the order of the file's statements.",
+        "",
+        "Where the target's own rows inform a tied mechanism, the tie enters through a robust "
+        "mixture (as in RBesT's robustified priors): with its prior probability the claim "
+        "fails — a `shared` source's rows are then not borrowed, a `partial` shift has the "
+        "wide component of a heavy-tailed mixture of the same standard deviation — and the "
+        "target's rows weigh the two. The claims:",
+        "",
+        *(claims or ["- none: no source's rows can enter a target mechanism"]),
+        "",
+        f"- Effect: {effect_scale(study)}, contrast {md(_contrast(study))}.",
+        f"- Draws: {fit.chains * fit.draws} independent draws (chains × draws in `fit`); "
+        f"seed: {md(seed)}.",
+        "- Reported beside the estimate: each source's own effect, the estimate without each "
+        "source (leave-one-population-out) and its worth in human participants, and for "
+        "every claim the shift scale at which the conclusion flips, in the effect's units.",
+    ]
+
+
 def analysis_plan(study: Study) -> list[str]:
     from transport.identification.from_study import identify_study
 
@@ -189,7 +250,12 @@ def analysis_plan(study: Study) -> list[str]:
     seed = str(fit.seed) if fit.seed is not None else "none declared (the toolkit then uses 0)"
     out = ["## Analysis Plan", "", *identification_lines(study, identification),
            "### Statistical model", ""]
-    if _exact(study, identification):
+    joint = unsupported_reason(study) is None and (
+        identification.transportable
+        or borrows_through_partial(study, relevant_variables(study)))
+    if joint:
+        out += _joint_model_lines(study)
+    elif _exact(study, identification):
         out += [
             "The exact conjugate path (no MCMC): each discrete table the formula reads gets a "
             "Dirichlet(1 + counts) posterior (one per value of the randomized variables for an "
@@ -227,16 +293,37 @@ def analysis_plan(study: Study) -> list[str]:
         "",
         "### Checks of the assumptions",
         "",
+        *(_joint_checks() if joint else _formula_checks()),
+        "",
+    ]
+    return out
+
+
+def _joint_checks() -> list[str]:
+    return [
+        "Every claim is checked between every pair of populations whose rows speak to the "
+        "mechanism: the target against each source declared `shared` or `partial`, and two "
+        "sources both tied to the target against each other (no human data needed). The "
+        "statistic is the mechanism's treatment contrast (else its mean) standardised over "
+        "one distribution of the other parents, from each population's own rows; a claim is "
+        "*contradicted* when the gap's two-sided posterior p-value, after the shift a "
+        "`partial` claim allows, is below 0.05, or, for `shared`, when the cell-by-cell Bayes "
+        "factor favours separate mechanisms by more than 100. For every claim the tipping "
+        "point is the smallest shift scale at which the conclusion changes.",
+    ]
+
+
+def _formula_checks() -> list[str]:
+    return [
         "Every `shared` or `partial` mechanism that some source and the target both observe is "
         "checked on the target's observations: the exact leave-one-out elpd difference between "
         "the shared model and the target-alone model (with its standard error) and a posterior "
         "predictive check (Pearson discrepancy, 1,000 replications). A mechanism is "
         "*contradicted* when the shared model predicts worse by more than two standard errors "
-        "and by more than 4 on the elpd scale. The robustness curve reports the smallest shift "
+        "and by more than 4 on the elpd scale, or, for a `shared` claim, when the posterior "
+        "predictive p-value is below 0.05. The robustness curve reports the smallest shift "
         "scale (0 to 3) at which the 95% interval includes 0.",
-        "",
     ]
-    return out
 
 
 #: Comparisons in words: prose reads "greater than", not a symbol Markdown must escape.

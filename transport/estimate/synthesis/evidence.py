@@ -24,9 +24,9 @@ import numpy as np
 from transport.data.load import LoadedData
 from transport.errors import DataError
 from transport.estimate.cells import MAX_CELLS, cell_index, is_discrete
+from transport.estimate.scope import relevant_variables
 from transport.estimate.synthesis.borrowing import ROBUST_WEIGHT
 from transport.estimate.synthesis.effective import Effective, adjusted_statistics
-from transport.graph.algorithms import ancestors_without_incoming
 from transport.study import Sharing, Study, VariableMechanism
 
 if TYPE_CHECKING:  # the continuous-variable types (continuous.py builds such evidence)
@@ -90,65 +90,11 @@ class MechanismEvidence:
         return tuple(g for g in self.groups if g.relation in ("shared", "partial"))
 
 
-def relevant_variables(study: Study) -> tuple[str, ...]:
-    """The variables whose mechanisms E_target[Y | do(X)] depends on: the ancestors of the
-    outcome once the treatment's incoming edges are cut, without the treatment, in a
-    topological order (ties broken by name)."""
-    query = study.query
-    found = ancestors_without_incoming(study.directed, query.outcome, query.treatment)
-    found.discard(query.treatment)
-    order: list[str] = []
-    placed: set[str] = {query.treatment}
-    remaining = sorted(found)
-    while remaining:
-        for name in remaining:
-            if all(p in placed or p not in found for p in study.parents(name)):
-                order.append(name)
-                placed.add(name)
-                remaining.remove(name)
-                break
-        else:  # pragma: no cover - the checker rejects cycles
-            raise DataError("the graph has a cycle among the effect's ancestors")
-    return tuple(order)
-
-
 def _absorbed_latents(study: Study, variable: str) -> tuple[str, ...]:
     return tuple(
         p for p in study.parents(variable) if not study.variable(p).observed
     )
 
-
-def unsupported_reason(study: Study) -> str | None:
-    """Why the joint model cannot represent this study (None when it can). Continuous
-    covariates and parents are admitted (continuous.py), except a continuous covariate with
-    more than one continuous parent and a mechanism with more than two continuous parents
-    (their grids of atoms would be too large)."""
-    query = study.query
-    relevant = relevant_variables(study)
-    if not is_discrete(study.variable(query.treatment)):
-        return f"the treatment '{query.treatment}' is not discrete"
-    touched = set(relevant) | {query.treatment}
-    for a, b in study.bidirected:
-        if a in touched or b in touched:
-            return f"'{a} <-> {b}' confounds variables the effect depends on"
-    for name in relevant:
-        variable = study.variable(name)
-        if not variable.observed:
-            children = [b for a, b in study.directed if a == name]
-            if len(children) != 1 or study.parents(name):
-                return f"the latent '{name}' is a common cause of {', '.join(children)}"
-            continue
-        continuous = [p for p in study.parents(name)
-                      if study.variable(p).observed and not is_discrete(study.variable(p))]
-        if name != query.outcome and not is_discrete(variable) and len(continuous) > 1:
-            return (f"'{name}' is {variable.kind} with {len(continuous)} continuous parents "
-                    f"({', '.join(sorted(continuous))}): the joint model's atoms keep a "
-                    "continuous covariate jointly with at most one continuous parent")
-        if len(continuous) > 2:
-            return (f"'{name}' has {len(continuous)} continuous parents "
-                    f"({', '.join(sorted(continuous))}): the joint model's grid of atoms "
-                    "takes at most two")
-    return None
 
 
 def mechanism_variables(study: Study) -> tuple[str, ...]:

@@ -16,11 +16,12 @@ from transport.estimate.effects import EffectWithout, SourceEffect
 from transport.estimate.path_result import PathEstimate, prior_summary
 from transport.estimate.robustness_value import Robustness, TogetherCurve
 from transport.estimate.scales import null_value, scale_of
+from transport.estimate.scope import relevant_variables
 from transport.estimate.summary import describe
 from transport.estimate.synthesis.continuous import extrapolation_notes
 from transport.estimate.synthesis.contributions import Contribution, contributions
 from transport.estimate.synthesis.effective import EffectiveSample
-from transport.estimate.synthesis.evidence import relevant_variables
+from transport.estimate.synthesis.evidence import failure_weight
 from transport.estimate.synthesis.joint import JointModel, MechanismPosterior, effect_draws
 from transport.estimate.synthesis.pair_checks import PairCheck, pair_checks
 from transport.estimate.synthesis.sensitivity import GRID, TippingPoint, tipping_points
@@ -41,18 +42,21 @@ CONTINUOUS_METHOD = (
 
 @dataclass(frozen=True)
 class Borrowing:
-    """The posterior weight with which one source's rows enter one target mechanism."""
+    """The posterior weight with which one source's rows enter one target mechanism, and its
+    prior weight (1 minus the claim's `robust W`, 0.9 by default); without target rows to
+    weigh the claim the two are 1 (the claim is used as stated)."""
 
     mechanism: str
     population: str
     statement: str
     weight: float
     checked: bool
+    prior_weight: float = 1.0
 
     def to_json(self) -> dict:
         return {"mechanism": self.mechanism, "population": self.population,
                 "statement": self.statement, "weight": self.weight,
-                "checked_by_target_rows": self.checked}
+                "prior_weight": self.prior_weight, "checked_by_target_rows": self.checked}
 
 
 @dataclass(frozen=True)
@@ -87,8 +91,11 @@ def _borrowing(model: JointModel, posterior: dict[str, MechanismPosterior]
         checked = own is not None and own.rows > 0
         for group in item.evidence.borrowed:
             weight = item.borrow_weight(group.population)
+            mixed = len(item.configurations) > 1  # the robust mixture weighed the claim
+            prior = (1.0 - failure_weight(model.study, group.population, variable)
+                     if mixed else 1.0)
             found.append(Borrowing(variable, group.population, group.statement or "",
-                                   1.0 if weight is None else weight, checked))
+                                   1.0 if weight is None else weight, checked, prior))
     return tuple(found)
 
 
