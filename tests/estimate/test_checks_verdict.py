@@ -4,28 +4,16 @@ is still contradicted when the target's counts are improbable under the claim.""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-import numpy as np
+import messages_studies as studies
 
 import transport
 from transport.estimate.checks import PPC_ALPHA
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import messages_studies as studies  # noqa: E402
-
 
 def check_of(folder: Path, human_shift: float, human_n: int, seed: int = 8):
-    rng = np.random.default_rng(seed)
-    files = {"llm.csv": studies.rows(2000, 0.0, rng),
-             "human.csv": studies.rows(human_n, human_shift, rng, experiment=False)}
-    path = studies.write(folder, studies.EXACT_HEAD + """\
-shared y for llm
-data llm "llm.csv" experiment(x)
-data human "human.csv" observational
-estimate effect of x on y in human
-""", files)
+    path = studies.exact_checked(folder, human_shift, human_n, seed)
     result = transport.estimate_study(transport.load(path), draws=300, robustness=False)
     (check,) = result.assumption_checks
     return check

@@ -96,6 +96,12 @@ def _absorbed_latents(study: Study, variable: str) -> tuple[str, ...]:
     )
 
 
+def _claims(study: Study, source: str, variable: str) -> list[Sharing]:
+    """What the file says about `source`'s mechanism of `variable` and of each latent parent
+    that mechanism absorbs (all must be tied for the mechanism to be)."""
+    return [study.sharing(source, VariableMechanism(name))
+            for name in (variable, *_absorbed_latents(study, variable))]
+
 
 def mechanism_variables(study: Study) -> tuple[str, ...]:
     """The observed relevant variables: the mechanisms the g-formula multiplies."""
@@ -110,10 +116,7 @@ def tie(study: Study, source: str, variable: str) -> tuple[str, float | None, st
     """How a source's mechanism for `variable` relates to the target's: ("shared", None),
     ("partial", sd) or ("differs", None). A latent parent absorbed into the mechanism must
     be tied too: the weakest of the ties decides, and partial scales add in quadrature."""
-    statuses = []
-    for name in (variable, *_absorbed_latents(study, variable)):
-        sharing = study.sharing(source, VariableMechanism(name))
-        statuses.append(sharing)
+    statuses = _claims(study, source, variable)
     if any(s.status not in ("shared", "partial") for s in statuses):
         return "differs", None, None
     stated = _stated_failure(statuses)
@@ -137,9 +140,7 @@ def failure_weight(study: Study, source: str, variable: str) -> float:
     """The prior probability that the claim tying `source`'s mechanism of `variable` to the
     target's fails, for the robust mixture: the file's `robust W` (the largest over the
     variable and the latent parents its mechanism absorbs), else ROBUST_WEIGHT."""
-    statuses = [study.sharing(source, VariableMechanism(name))
-                for name in (variable, *_absorbed_latents(study, variable))]
-    stated = _stated_failure(statuses)
+    stated = _stated_failure(_claims(study, source, variable))
     return ROBUST_WEIGHT if stated is None else stated
 
 
